@@ -1,0 +1,307 @@
+//! The emulator harness: serves every registered platform emulator on
+//! 127.0.0.1, records what they accepted and injects scripted failures.
+//!
+//! Each channel crate ships the emulator of its platform (feature `emulator`)
+//! and registers it with [`register_emulator!`](crate::register_emulator);
+//! [`Emulator::start`] serves them all, each under `/{platform}`.
+
+use std::collections::{HashMap, VecDeque};
+use std::fmt;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use serde::{Deserialize, Serialize};
+use tokio::sync::oneshot;
+
+use crate::error::Error;
+use crate::message::Recipient;
+use crate::registry::ChannelConfig;
+
+/// The access token every platform emulator accepts.
+pub const EMULATOR_ACCESS_TOKEN: &str = "switchboard-emulator-token";
+
+/// One platform's emulator, served by the harness under `/{platform}`.
+pub trait PlatformEmulator: Send + Sync + 'static {
+    /// The platform name; the same as the channel plugin's name.
+    fn platform(&self) -> &'static str;
+
+    /// The HTTP routes of the platform, relative to `/{platform}`.
+    fn router(self: Arc<Self>) -> axum::Router;
+
+    /// Settings for a channel of this platform that sends to this emulator,
+    /// given the emulator's base URL for the platform (`http://127.0.0.1:port/{platform}`).
+    fn channel_settings(&self, base_url: &str) -> toml::Table;
+
+    /// A recipient the emulator accepts.
+    fn sample_recipient(&self) -> Recipient;
+
+    /// Human-readable lines describing endpoints and accepted credentials.
+    fn describe(&self, base_url: &str) -> Vec<String>;
+}
+
+/// How a platform emulator is created.
+pub type EmulatorBuildFn = fn(EmulatorContext) -> Arc<dyn PlatformEmulator>;
+
+/// A platform emulator registered with `inventory`.
+pub struct EmulatorPlugin {
+    platform: &'static str,
+    build: EmulatorBuildFn,
+}
+
+impl EmulatorPlugin {
+    /// An emulator plugin for `platform`.
+    pub const fn new(platform: &'static str, build: EmulatorBuildFn) -> Self {
+        EmulatorPlugin { platform, build }
+    }
+
+    /// The platform name.
+    pub fn platform(&self) -> &'static str {
+        self.platform
+    }
+}
+
+impl fmt::Debug for EmulatorPlugin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EmulatorPlugin")
+            .field("platform", &self.platform)
+            .finish()
+    }
+}
+
+inventory::collect!(EmulatorPlugin);
+
+/// Registers an [`EmulatorPlugin`] so that [`Emulator::start`] serves it.
+#[macro_export]
+macro_rules! register_emulator {
+    ($plugin:expr) => {
+        $crate::__private::inventory::submit! { $plugin }
+    };
+}
+
+/// A request a platform emulator accepted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    /// The platform (`whatsapp`, `messenger`).
+    pub platform: String,
+    /// The account addressed (phone number id, page id).
+    pub account: String,
+    /// The recipient as written in the request.
+    pub recipient: String,
+    /// The message id the emulator answered with (empty for requests that return none).
+    pub message_id: String,
+    /// The request body as received.
+    pub body: serde_json::Value,
+}
+
+/// A failure the emulator answers instead of processing a request.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// The platform's error body for `code` (and `subcode`), with the HTTP status the platform uses.
+    Platform {
+        /// The platform error code.
+        code: i64,
+        /// The Graph error subcode.
+        subcode: Option<i64>,
+    },
+    /// A bare HTTP status with an empty body (a proxy or load balancer failure).
+    Status(u16),
+}
+
+/// State shared by the harness and every platform emulator: records and scripted failures.
+#[derive(Clone, Default)]
+pub struct EmulatorContext {
+    records: Arc<Mutex<Vec<Record>>>,
+    failures: Arc<Mutex<HashMap<String, VecDeque<Failure>>>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding the lock cannot leave these collections invalid.
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl EmulatorContext {
+    /// Stores an accepted request.
+    pub fn record(&self, record: Record) {
+        lock(&self.records).push(record);
+    }
+
+    /// Takes the next scripted failure for `platform`, if any.
+    pub fn next_failure(&self, platform: &str) -> Option<Failure> {
+        lock(&self.failures).get_mut(platform)?.pop_front()
+    }
+
+    /// The token requests must carry.
+    pub fn access_token(&self) -> &'static str {
+        EMULATOR_ACCESS_TOKEN
+    }
+}
+
+/// The local stand-in for the messaging platforms, on 127.0.0.1.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), switchboard::Error> {
+/// use switchboard::emulator::Emulator;
+/// let emulator = Emulator::start().await?;
+/// println!("serving {:?} at {}", emulator.platforms(), emulator.base_url());
+/// # Ok(()) }
+/// ```
+pub struct Emulator {
+    addr: SocketAddr,
+    context: EmulatorContext,
+    platforms: Vec<Arc<dyn PlatformEmulator>>,
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+impl Emulator {
+    /// Serves every registered platform emulator on 127.0.0.1 on a free port.
+    pub async fn start() -> Result<Emulator, Error> {
+        Self::start_on(SocketAddr::from(([127, 0, 0, 1], 0))).await
+    }
+
+    /// Serves every registered platform emulator on `addr`.
+    pub async fn start_on(addr: SocketAddr) -> Result<Emulator, Error> {
+        let context = EmulatorContext::default();
+        let mut platforms: Vec<Arc<dyn PlatformEmulator>> = Vec::new();
+        let mut router = axum::Router::new();
+        for plugin in inventory::iter::<EmulatorPlugin> {
+            if platforms.iter().any(|p| p.platform() == plugin.platform) {
+                return Err(Error::config(format!(
+                    "two emulators are registered for platform `{}`",
+                    plugin.platform
+                )));
+            }
+            let p = (plugin.build)(context.clone());
+            router = router.nest(&format!("/{}", plugin.platform), p.clone().router());
+            platforms.push(p);
+        }
+        platforms.sort_by_key(|p| p.platform());
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|e| Error::config(format!("emulator cannot listen on {addr}: {e}")))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| Error::config(format!("emulator address: {e}")))?;
+        let (tx, rx) = oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let serve = axum::serve(listener, router).with_graceful_shutdown(async move {
+                let _ = rx.await;
+            });
+            if let Err(e) = serve.await {
+                tracing::error!(error = %e, "emulator stopped");
+            }
+        });
+        tracing::info!(%addr, "emulator listening");
+        Ok(Emulator {
+            addr,
+            context,
+            platforms,
+            shutdown: Some(tx),
+        })
+    }
+
+    /// The socket address served.
+    pub fn address(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The base URL of one platform: `http://127.0.0.1:PORT/{platform}`.
+    pub fn platform_base_url(&self, platform: &str) -> String {
+        format!("http://{}/{platform}", self.addr)
+    }
+
+    /// The platforms served, sorted.
+    pub fn platforms(&self) -> Vec<&'static str> {
+        self.platforms.iter().map(|p| p.platform()).collect()
+    }
+
+    fn platform(&self, platform: &str) -> Result<&Arc<dyn PlatformEmulator>, Error> {
+        self.platforms
+            .iter()
+            .find(|p| p.platform() == platform)
+            .ok_or_else(|| {
+                Error::config(format!(
+                    "the emulator serves no platform `{platform}`; it serves: {}",
+                    self.platforms().join(", ")
+                ))
+            })
+    }
+
+    /// A configuration for a channel instance `name` of `platform` that sends to this emulator.
+    pub fn channel_config(&self, platform: &str, name: &str) -> Result<ChannelConfig, Error> {
+        let p = self.platform(platform)?;
+        Ok(ChannelConfig::new(
+            name,
+            platform,
+            p.channel_settings(&self.platform_base_url(platform)),
+        ))
+    }
+
+    /// A recipient the platform emulator accepts.
+    pub fn sample_recipient(&self, platform: &str) -> Result<Recipient, Error> {
+        Ok(self.platform(platform)?.sample_recipient())
+    }
+
+    /// Lines describing every endpoint and the credentials it accepts.
+    pub fn describe(&self) -> Vec<String> {
+        self.platforms
+            .iter()
+            .flat_map(|p| p.describe(&self.platform_base_url(p.platform())))
+            .collect()
+    }
+
+    /// Everything accepted so far, in order.
+    pub fn records(&self) -> Vec<Record> {
+        lock(&self.context.records).clone()
+    }
+
+    /// What was accepted for `platform`, optionally only for `recipient`.
+    pub fn records_for(&self, platform: &str, recipient: Option<&str>) -> Vec<Record> {
+        lock(&self.context.records)
+            .iter()
+            .filter(|r| r.platform == platform && recipient.is_none_or(|x| r.recipient == x))
+            .cloned()
+            .collect()
+    }
+
+    /// Makes the next `count` requests to `platform` fail with `failure`.
+    pub fn fail_next(&self, platform: &str, count: usize, failure: Failure) {
+        let mut f = lock(&self.context.failures);
+        let q = f.entry(platform.to_string()).or_default();
+        q.extend(std::iter::repeat_n(failure, count));
+    }
+
+    /// The access token the emulator accepts.
+    pub fn access_token(&self) -> &'static str {
+        EMULATOR_ACCESS_TOKEN
+    }
+
+    /// Stops serving.
+    pub fn shutdown(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+impl fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Emulator")
+            .field("addr", &self.addr)
+            .field("platforms", &self.platforms())
+            .finish()
+    }
+}
