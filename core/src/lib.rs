@@ -30,6 +30,8 @@ mod switchboard;
 
 #[cfg(feature = "emulator")]
 pub mod emulator;
+#[cfg(feature = "http")]
+pub mod http;
 
 pub use crate::channel::{AcceptanceStatus, Capabilities, Channel, ChannelInfo, Receipt};
 pub use crate::error::{Error, ErrorKind, PlatformError, Problem, Violation, Violations};

@@ -1,0 +1,306 @@
+//! WhatsApp error bodies and their classification, code by code
+//! (api-contract §4, "Retry" column: Y = temporary, N = fix first, W = after a wait).
+
+use std::time::Duration;
+
+use serde::Deserialize;
+use switchboard::{Error, ErrorKind, PlatformError};
+
+/// The On-Premises error body: `{"errors":[{"code","title","details"}],"meta":{…}}`
+/// (api-contract §2, Postman-collection schema).
+#[derive(Deserialize)]
+struct OnPremErrors {
+    errors: Vec<OnPremError>,
+}
+
+#[derive(Deserialize)]
+struct OnPremError {
+    code: i64,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    details: Option<String>,
+}
+
+/// Parses either error dialect; `None` when the body is neither.
+pub(crate) fn parse_error_body(status: u16, body: &[u8]) -> Option<PlatformError> {
+    if let Some(p) = switchboard::graph::parse_graph_error(Some(status), body) {
+        return Some(p);
+    }
+    let on_prem: OnPremErrors = serde_json::from_slice(body).ok()?;
+    let first = on_prem.errors.into_iter().next()?;
+    Some(PlatformError {
+        http_status: Some(status),
+        code: first.code,
+        subcode: None,
+        error_type: first.title.clone(),
+        message: first.title,
+        details: first.details,
+        trace_id: None,
+        is_transient: None,
+    })
+}
+
+/// How one code is classified.
+struct Class {
+    kind: ErrorKind,
+    temporary: bool,
+    retry_after: Option<Duration>,
+    what: &'static str,
+}
+
+const fn class(kind: ErrorKind, temporary: bool, what: &'static str) -> Class {
+    Class {
+        kind,
+        temporary,
+        retry_after: None,
+        what,
+    }
+}
+
+/// The WhatsApp classification of a platform code (api-contract §4 table).
+fn classify_code(code: i64) -> Option<Class> {
+    use ErrorKind::*;
+    Some(match code {
+        1 => class(PlatformUnavailable, true, "unknown API error"),
+        2 => class(PlatformUnavailable, true, "temporary downtime or overload"),
+        4 => class(RateLimited, true, "application request limit reached"),
+        17 => class(RateLimited, true, "user request limit reached"),
+        32 => class(RateLimited, true, "page request limit reached"),
+        613 => class(RateLimited, true, "custom rate limit reached"),
+        80007 => class(RateLimited, true, "WhatsApp Business Account rate limit reached"),
+        130429 => class(RateLimited, true, "Cloud API throughput reached"),
+        // Pair rate limit: 1 message per 6 s to the same user (api-contract §5).
+        131056 => Class {
+            retry_after: Some(Duration::from_secs(6)),
+            ..class(RateLimited, true, "too many messages to this recipient")
+        },
+        131048 => class(Rejected, false, "spam rate limit hit (quality)"),
+        // "W ≥24 h": not worth an automatic retry; the earliest sensible retry is in a day.
+        131049 => Class {
+            retry_after: Some(Duration::from_secs(24 * 3600)),
+            ..class(Rejected, false, "Meta chose not to deliver this message")
+        },
+        368 => class(
+            PermissionDenied,
+            false,
+            "temporarily blocked for policy violations",
+        ),
+        131000 => class(PlatformUnavailable, true, "something went wrong"),
+        131016 => class(PlatformUnavailable, true, "service unavailable"),
+        // "Account in maintenance (throughput upgrade ≤1 min)".
+        131057 => Class {
+            retry_after: Some(Duration::from_secs(60)),
+            ..class(PlatformUnavailable, true, "account in maintenance")
+        },
+        133004 => class(PlatformUnavailable, true, "server temporarily unavailable"),
+        131005 => class(PermissionDenied, false, "access denied"),
+        131008 => class(InvalidMessage, false, "required parameter missing"),
+        131009 => class(InvalidMessage, false, "parameter value not valid"),
+        131026 => class(InvalidRecipient, false, "message undeliverable"),
+        131047 => class(
+            OutsideWindow,
+            false,
+            "more than 24 hours since the customer last replied; send a template",
+        ),
+        // 470: the On-Premises code for the same (api-contract §2).
+        470 => class(
+            OutsideWindow,
+            false,
+            "outside the customer-service window; send a template",
+        ),
+        131050 => class(Rejected, false, "the user stopped marketing messages"),
+        131051 => class(Unsupported, false, "unsupported message type"),
+        131052 => class(InvalidMessage, false, "media download error"),
+        131053 => class(InvalidMessage, false, "media upload error"),
+        132000 => class(InvalidMessage, false, "template parameter count mismatch"),
+        132001 => class(InvalidMessage, false, "template does not exist"),
+        132005 => class(InvalidMessage, false, "template hydrated text too long"),
+        132007 => class(Rejected, false, "template format character policy violated"),
+        132012 => class(InvalidMessage, false, "template parameter format mismatch"),
+        132015 => class(Rejected, false, "template is paused"),
+        132016 => class(Rejected, false, "template is disabled"),
+        133010 => class(Config, false, "phone number not registered"),
+        100 => class(InvalidMessage, false, "invalid parameter"),
+        10 => class(PermissionDenied, false, "permission denied"),
+        190 => class(Unauthorized, false, "access token expired or invalid"),
+        200..=299 => class(PermissionDenied, false, "API permission missing"),
+        _ => return None,
+    })
+}
+
+/// Falls back on the HTTP status for codes the contract does not list.
+fn classify_status(status: u16) -> Class {
+    use ErrorKind::*;
+    match status {
+        401 => class(Unauthorized, false, "unauthorized"),
+        403 => class(PermissionDenied, false, "forbidden"),
+        429 => class(RateLimited, true, "too many requests"),
+        408 => class(Timeout, true, "request timeout"),
+        500..=599 => class(PlatformUnavailable, true, "platform error"),
+        _ => class(Rejected, false, "request refused"),
+    }
+}
+
+/// Turns a non-success response into a classified error.
+pub(crate) fn error_from_response(
+    channel: &str,
+    status: u16,
+    retry_after: Option<Duration>,
+    body: &[u8],
+) -> Error {
+    match parse_error_body(status, body) {
+        Some(p) => {
+            let class = classify_code(p.code).unwrap_or_else(|| classify_status(status));
+            let mut message = match &p.message {
+                Some(m) if !m.is_empty() => format!("{}: {m}", class.what),
+                _ => class.what.to_string(),
+            };
+            if let Some(d) = &p.details {
+                message.push_str(" — ");
+                message.push_str(d);
+            }
+            let temporary = class.temporary || p.is_transient == Some(true);
+            let mut e = Error::new(class.kind, message)
+                .with_channel(channel)
+                .with_platform(p);
+            if let Some(after) = retry_after.or(class.retry_after) {
+                e = e.with_retry_after(after);
+            }
+            e.with_temporary(temporary)
+        }
+        None => {
+            let class = classify_status(status);
+            let mut e = Error::new(
+                if status >= 500 || status == 429 || status == 408 {
+                    class.kind
+                } else {
+                    ErrorKind::UnexpectedResponse
+                },
+                format!(
+                    "HTTP {status} with a body that is not a WhatsApp error: {}",
+                    switchboard::http::snippet(body)
+                ),
+            )
+            .with_channel(channel)
+            .with_temporary(class.temporary);
+            if let Some(after) = retry_after {
+                e = e.with_retry_after(after);
+            }
+            e
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn graph(code: i64) -> Vec<u8> {
+        format!(
+            r#"{{"error":{{"message":"(#{code}) t","type":"OAuthException","code":{code},
+            "error_data":{{"messaging_product":"whatsapp","details":"d"}},"fbtrace_id":"Atrace"}}}}"#
+        )
+        .into_bytes()
+    }
+
+    fn check(code: i64, kind: ErrorKind, temporary: bool) -> Error {
+        let e = error_from_response("wa", 400, None, &graph(code));
+        assert_eq!(e.kind(), kind, "code {code}");
+        assert_eq!(e.is_temporary(), temporary, "code {code} temporary");
+        assert_eq!(e.code(), Some(code));
+        assert_eq!(e.trace_id(), Some("Atrace"));
+        e
+    }
+
+    macro_rules! codes {
+        ($($name:ident: $code:expr => $kind:ident, $temp:expr;)*) => {
+            $(#[test] fn $name() { check($code, ErrorKind::$kind, $temp); })*
+        };
+    }
+
+    codes! {
+        code_1: 1 => PlatformUnavailable, true;
+        code_2: 2 => PlatformUnavailable, true;
+        code_4: 4 => RateLimited, true;
+        code_17: 17 => RateLimited, true;
+        code_32: 32 => RateLimited, true;
+        code_613: 613 => RateLimited, true;
+        code_80007: 80007 => RateLimited, true;
+        code_130429: 130429 => RateLimited, true;
+        code_131048: 131048 => Rejected, false;
+        code_368: 368 => PermissionDenied, false;
+        code_131000: 131000 => PlatformUnavailable, true;
+        code_131016: 131016 => PlatformUnavailable, true;
+        code_133004: 133004 => PlatformUnavailable, true;
+        code_131005: 131005 => PermissionDenied, false;
+        code_131008: 131008 => InvalidMessage, false;
+        code_131009: 131009 => InvalidMessage, false;
+        code_131026: 131026 => InvalidRecipient, false;
+        code_131047: 131047 => OutsideWindow, false;
+        code_131050: 131050 => Rejected, false;
+        code_131051: 131051 => Unsupported, false;
+        code_131052: 131052 => InvalidMessage, false;
+        code_131053: 131053 => InvalidMessage, false;
+        code_132000: 132000 => InvalidMessage, false;
+        code_132001: 132001 => InvalidMessage, false;
+        code_132005: 132005 => InvalidMessage, false;
+        code_132007: 132007 => Rejected, false;
+        code_132012: 132012 => InvalidMessage, false;
+        code_132015: 132015 => Rejected, false;
+        code_132016: 132016 => Rejected, false;
+        code_133010: 133010 => Config, false;
+        code_100: 100 => InvalidMessage, false;
+        code_10: 10 => PermissionDenied, false;
+        code_190: 190 => Unauthorized, false;
+        code_200: 200 => PermissionDenied, false;
+        code_299: 299 => PermissionDenied, false;
+    }
+
+    #[test]
+    fn code_131056_waits_for_the_pair_limit() {
+        let e = check(131056, ErrorKind::RateLimited, true);
+        assert_eq!(e.retry_after(), Some(Duration::from_secs(6)));
+    }
+
+    #[test]
+    fn code_131049_is_not_retried_automatically_but_says_when() {
+        let e = check(131049, ErrorKind::Rejected, false);
+        assert_eq!(e.retry_after(), Some(Duration::from_secs(86400)));
+    }
+
+    #[test]
+    fn code_131057_waits_a_minute() {
+        let e = check(131057, ErrorKind::PlatformUnavailable, true);
+        assert_eq!(e.retry_after(), Some(Duration::from_secs(60)));
+    }
+
+    #[test]
+    fn on_premises_470_is_outside_window() {
+        let body = br#"{"errors":[{"code":470,"title":"Message failed to send because more than 24 hours have passed since the customer last replied to this number","details":"x"}],"meta":{"api_status":"stable","version":"2.41.2"}}"#;
+        let e = error_from_response("wa", 400, None, body);
+        assert_eq!(e.kind(), ErrorKind::OutsideWindow);
+        assert_eq!(e.code(), Some(470));
+        assert!(!e.is_temporary());
+    }
+
+    #[test]
+    fn retry_after_header_wins_and_is_transient_is_honoured() {
+        let body = br#"{"error":{"code":999999,"message":"m","is_transient":true}}"#;
+        let e = error_from_response("wa", 400, Some(Duration::from_secs(3)), body);
+        assert!(e.is_temporary());
+        assert_eq!(e.retry_after(), Some(Duration::from_secs(3)));
+    }
+
+    #[test]
+    fn unknown_bodies_fall_back_on_status() {
+        let e = error_from_response("wa", 502, None, b"<html>bad gateway</html>");
+        assert_eq!(e.kind(), ErrorKind::PlatformUnavailable);
+        assert!(e.is_temporary());
+        let e = error_from_response("wa", 400, None, b"");
+        assert_eq!(e.kind(), ErrorKind::UnexpectedResponse);
+        assert!(!e.is_temporary());
+        let e = error_from_response("wa", 404, None, br#"{"errors":[]}"#);
+        assert_eq!(e.kind(), ErrorKind::UnexpectedResponse);
+    }
+}

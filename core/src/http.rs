@@ -1,0 +1,130 @@
+//! HTTP helpers shared by channel crates (feature `http`): one reqwest client
+//! setup, bearer headers that never print, and transport errors classified
+//! the same way everywhere.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+
+use crate::error::{Error, ErrorKind};
+use crate::secret::Secret;
+
+pub use reqwest;
+
+/// The default time allowed for one request, connection included.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A response read to the end.
+#[derive(Debug)]
+pub struct HttpResponse {
+    /// The HTTP status code.
+    pub status: u16,
+    /// The `Retry-After` header in seconds, when present and numeric.
+    pub retry_after: Option<Duration>,
+    /// The body.
+    pub body: Bytes,
+}
+
+impl HttpResponse {
+    /// Whether the status is 2xx.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+/// A client with the given request timeout, rustls TLS and connection pooling.
+pub fn client(timeout: Duration) -> Result<reqwest::Client, Error> {
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .connect_timeout(timeout.min(Duration::from_secs(10)))
+        .pool_idle_timeout(Duration::from_secs(90))
+        .user_agent(concat!("switchboard/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))
+}
+
+/// `Authorization: Bearer <token>`, marked sensitive so that it never prints.
+pub fn bearer(token: &Secret) -> Result<HeaderValue, Error> {
+    let mut v = HeaderValue::try_from(format!("Bearer {}", token.expose())).map_err(|_| {
+        Error::config("the access token contains characters not allowed in an HTTP header")
+    })?;
+    v.set_sensitive(true);
+    Ok(v)
+}
+
+/// POSTs a JSON body with a bearer header and reads the whole response.
+///
+/// Transport failures are classified: a failure to connect is
+/// [`ErrorKind::Network`] (temporary; nothing reached the platform), a
+/// timeout is [`ErrorKind::Timeout`] (temporary but ambiguous: the platform
+/// may have accepted the message).
+pub async fn post_json(
+    client: &reqwest::Client,
+    url: &str,
+    auth: &HeaderValue,
+    body: Vec<u8>,
+    channel: &str,
+) -> Result<HttpResponse, Error> {
+    let response = client
+        .post(url)
+        .header(AUTHORIZATION, auth.clone())
+        .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+        .body(body)
+        .send()
+        .await
+        .map_err(|e| transport_error(e, channel))?;
+    let status = response.status().as_u16();
+    let retry_after = response
+        .headers()
+        .get(RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs);
+    let body = response
+        .bytes()
+        .await
+        .map_err(|e| transport_error(e, channel))?;
+    Ok(HttpResponse {
+        status,
+        retry_after,
+        body,
+    })
+}
+
+fn transport_error(e: reqwest::Error, channel: &str) -> Error {
+    // reqwest's messages name the URL; URLs never carry tokens here (bearer header only).
+    let e = e.without_url();
+    let (kind, what) = if e.is_timeout() {
+        (
+            ErrorKind::Timeout,
+            "the platform did not answer in time; the message may have been accepted",
+        )
+    } else if e.is_connect() {
+        (ErrorKind::Network, "cannot connect to the platform")
+    } else {
+        (
+            ErrorKind::Network,
+            "the connection to the platform failed; the message may have been accepted",
+        )
+    };
+    Error::new(kind, what).with_channel(channel).with_source(e)
+}
+
+/// The start of a body, for error messages: at most 200 characters, one line.
+pub fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut s: String = text
+        .chars()
+        .take(200)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if text.chars().nth(200).is_some() {
+        s.push('…');
+    }
+    if s.trim().is_empty() {
+        "(empty)".to_string()
+    } else {
+        s
+    }
+}
