@@ -305,3 +305,45 @@ impl fmt::Debug for Emulator {
             .finish()
     }
 }
+
+/// The access token of a Graph request: `Authorization: Bearer …` or the
+/// `access_token` query parameter.
+pub fn graph_access_token<'a>(
+    headers: &'a axum::http::HeaderMap,
+    query: &'a HashMap<String, String>,
+) -> Option<&'a str> {
+    headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .or_else(|| query.get("access_token").map(String::as_str))
+}
+
+static TRACE_COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// A Graph API error response (api-contract §4):
+/// `{"error":{"message":"(#code) title","type":"OAuthException","code",…,"fbtrace_id"}}`.
+pub fn graph_error_response(
+    status: u16,
+    code: i64,
+    subcode: Option<i64>,
+    title: &str,
+    error_data: Option<serde_json::Value>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let mut error = serde_json::Map::new();
+    error.insert("message".into(), format!("(#{code}) {title}").into());
+    error.insert("type".into(), "OAuthException".into());
+    error.insert("code".into(), code.into());
+    if let Some(s) = subcode {
+        error.insert("error_subcode".into(), s.into());
+    }
+    if let Some(d) = error_data {
+        error.insert("error_data".into(), d);
+    }
+    let n = TRACE_COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    error.insert("fbtrace_id".into(), format!("AEmu{n:08x}").into());
+    let status =
+        axum::http::StatusCode::from_u16(status).unwrap_or(axum::http::StatusCode::BAD_REQUEST);
+    (status, axum::Json(serde_json::json!({ "error": error }))).into_response()
+}

@@ -52,12 +52,10 @@ pub fn parse_graph_error(http_status: Option<u16>, body: &[u8]) -> Option<Platfo
     let e = env.error;
     let details = match e.error_data {
         Some(ErrorData::Object { details: Some(d) }) => Some(d),
-        _ => e
-            .error_user_msg
-            .map(|m| match e.error_user_title {
-                Some(t) => format!("{t}: {m}"),
-                None => m,
-            }),
+        _ => e.error_user_msg.map(|m| match e.error_user_title {
+            Some(t) => format!("{t}: {m}"),
+            None => m,
+        }),
     };
     Some(PlatformError {
         http_status,
@@ -96,7 +94,14 @@ mod tests {
 
     #[test]
     fn non_graph_bodies_are_none() {
-        for b in [&b""[..], b"null", b"{}", b"{\"error\":\"x\"}", b"<html>", b"\xff\xfe"] {
+        for b in [
+            &b""[..],
+            b"null",
+            b"{}",
+            b"{\"error\":\"x\"}",
+            b"<html>",
+            b"\xff\xfe",
+        ] {
             assert!(parse_graph_error(Some(500), b).is_none());
         }
     }

@@ -137,9 +137,7 @@ pub fn parse_channel_configs(text: &str) -> Result<Vec<ChannelConfig>, Error> {
     for (name, value) in channels {
         let mut settings = value
             .as_table()
-            .ok_or_else(|| {
-                Error::config(format!("`channels.{name}` must be a table of settings"))
-            })?
+            .ok_or_else(|| Error::config(format!("`channels.{name}` must be a table of settings")))?
             .clone();
         let channel_type = match settings.remove("type") {
             None => name.clone(),

@@ -16,7 +16,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::{json, Map, Value};
 use switchboard::emulator::{
-    EmulatorContext, EmulatorPlugin, Failure, PlatformEmulator, Record, EMULATOR_ACCESS_TOKEN,
+    graph_access_token, graph_error_response, EmulatorContext, EmulatorPlugin, Failure,
+    PlatformEmulator, Record, EMULATOR_ACCESS_TOKEN,
 };
 use switchboard::{register_emulator, Recipient};
 
@@ -124,29 +125,25 @@ impl WhatsAppEmulator {
     }
 
     fn error_response(&self, api: Api, r: Refusal) -> Response {
-        let body = match api {
+        match api {
             // Graph error envelope with error_data (api-contract §4).
-            Api::Cloud => json!({"error": {
-                "message": format!("(#{}) {}", r.code, r.title),
-                "type": "OAuthException",
-                "code": r.code,
-                "error_subcode": r.subcode,
-                "error_data": {"messaging_product": "whatsapp", "details": r.details},
-                "fbtrace_id": format!("Aemu{:08x}", self.next_id.fetch_add(1, Ordering::Relaxed)),
-            }}),
+            Api::Cloud => graph_error_response(
+                r.status.as_u16(),
+                r.code,
+                r.subcode,
+                r.title,
+                Some(json!({"messaging_product": "whatsapp", "details": r.details})),
+            ),
             // On-Premises error shape (api-contract §2).
-            Api::OnPremises => json!({
-                "errors": [{"code": r.code, "title": r.title, "details": r.details}],
-                "meta": {"api_status": "stable", "version": "switchboard-emulator"}
-            }),
-        };
-        let mut body = body;
-        if let Some(obj) = body.get_mut("error").and_then(Value::as_object_mut) {
-            if r.subcode.is_none() {
-                obj.remove("error_subcode");
-            }
+            Api::OnPremises => (
+                r.status,
+                axum::Json(json!({
+                    "errors": [{"code": r.code, "title": r.title, "details": r.details}],
+                    "meta": {"api_status": "stable", "version": "switchboard-emulator"}
+                })),
+            )
+                .into_response(),
         }
-        (r.status, axum::Json(body)).into_response()
     }
 
     fn authorize(
@@ -155,16 +152,13 @@ impl WhatsAppEmulator {
         query: &std::collections::HashMap<String, String>,
         api: Api,
     ) -> Result<(), Refusal> {
-        let from_header = headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "));
-        // The Cloud API also takes `access_token` in the query string (Graph).
-        let token = from_header.or(if api == Api::Cloud {
-            query.get("access_token").map(String::as_str)
-        } else {
+        let token = graph_access_token(headers, query);
+        // The On-Premises API takes only the bearer header.
+        let token = if api == Api::OnPremises && headers.get("authorization").is_none() {
             None
-        });
+        } else {
+            token
+        };
         match token {
             Some(t) if t == EMULATOR_ACCESS_TOKEN => Ok(()),
             Some(_) => Err(Refusal::new(190, "Invalid OAuth access token.")),
@@ -314,7 +308,10 @@ fn validate(api: Api, obj: &Map<String, Value>) -> Result<(), Refusal> {
         Some(_) => return Err(invalid("type", "must be a string")),
     };
     if !TYPES.contains(&ty) {
-        return Err(Refusal::new(131051, format!("Unsupported message type {ty}.")));
+        return Err(Refusal::new(
+            131051,
+            format!("Unsupported message type {ty}."),
+        ));
     }
     let Some(payload) = obj.get(ty) else {
         return Err(missing(ty));

@@ -68,7 +68,11 @@ fn classify_code(code: i64) -> Option<Class> {
         17 => class(RateLimited, true, "user request limit reached"),
         32 => class(RateLimited, true, "page request limit reached"),
         613 => class(RateLimited, true, "custom rate limit reached"),
-        80007 => class(RateLimited, true, "WhatsApp Business Account rate limit reached"),
+        80007 => class(
+            RateLimited,
+            true,
+            "WhatsApp Business Account rate limit reached",
+        ),
         130429 => class(RateLimited, true, "Cloud API throughput reached"),
         // Pair rate limit: 1 message per 6 s to the same user (api-contract §5).
         131056 => Class {

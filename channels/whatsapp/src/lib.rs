@@ -35,8 +35,8 @@ use switchboard::http::reqwest::header::HeaderValue;
 use switchboard::http::{self, reqwest};
 use switchboard::{
     register_channel, AcceptanceStatus, Capabilities, Channel, ChannelConfig, ChannelInfo,
-    ChannelPlugin, Content, ContentKind, Error, ErrorKind, Message, Problem, Receipt, RecipientKind,
-    Secret, Violations,
+    ChannelPlugin, Content, ContentKind, Error, ErrorKind, Message, Problem, Receipt,
+    RecipientKind, Secret, Violations,
 };
 
 mod errors;

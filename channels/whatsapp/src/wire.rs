@@ -130,7 +130,9 @@ pub(crate) fn parse_receipt(channel: &str, body: &[u8]) -> Result<Receipt, Error
         )));
     };
     if first.id.is_empty() {
-        return Err(unexpected("the success response has an empty message id".into()));
+        return Err(unexpected(
+            "the success response has an empty message id".into(),
+        ));
     }
     Ok(Receipt {
         channel: channel.to_string(),
@@ -158,8 +160,11 @@ mod tests {
 
     #[test]
     fn receipt_from_on_premises_response() {
-        let r = parse_receipt("wa", br#"{"messages":[{"id":"gBEGkYiEB1VXAglK1ZEqA1YKPrU"}]}"#)
-            .unwrap();
+        let r = parse_receipt(
+            "wa",
+            br#"{"messages":[{"id":"gBEGkYiEB1VXAglK1ZEqA1YKPrU"}]}"#,
+        )
+        .unwrap();
         assert_eq!(r.message_id, "gBEGkYiEB1VXAglK1ZEqA1YKPrU");
         assert_eq!(r.recipient_id, None);
         assert_eq!(r.status, AcceptanceStatus::Accepted);

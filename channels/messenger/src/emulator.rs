@@ -1,0 +1,354 @@
+//! The Messenger emulator (feature `emulator`): the Send API on 127.0.0.1,
+//! served by [`switchboard::emulator::Emulator`] under `/messenger`.
+//!
+//! Its rules are written from the Send API reference and api-contract §3, §4
+//! over the raw JSON, independently of the client's types.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use serde_json::{Map, Value};
+use switchboard::emulator::{
+    graph_access_token, graph_error_response, EmulatorContext, EmulatorPlugin, Failure,
+    PlatformEmulator, Record, EMULATOR_ACCESS_TOKEN,
+};
+use switchboard::{register_emulator, Recipient};
+
+/// The Facebook Page id the emulator serves.
+pub const EMULATOR_PAGE_ID: &str = "109876543210987";
+
+/// The emulator of the Messenger Send API.
+pub struct MessengerEmulator {
+    context: EmulatorContext,
+    next_id: AtomicU64,
+}
+
+/// A refusal: HTTP status, Graph code, subcode, message.
+struct Refusal(u16, i64, Option<i64>, String);
+
+fn invalid(message: impl Into<String>) -> Refusal {
+    Refusal(400, 100, None, message.into())
+}
+
+/// The HTTP status and title the Graph API uses for an injected code.
+fn describe_code(code: i64) -> (u16, &'static str) {
+    match code {
+        1 => (400, "An unknown error occurred"),
+        2 => (503, "Service temporarily unavailable"),
+        4 => (400, "Application request limit reached"),
+        17 => (400, "User request limit reached"),
+        32 => (400, "Page request limit reached"),
+        613 => (400, "Calls to this api have exceeded the rate limit"),
+        10 => (403, "Permission denied"),
+        190 => (401, "Invalid OAuth access token"),
+        200..=299 => (403, "Permissions error"),
+        551 => (400, "This person isn't available right now"),
+        _ => (400, "Invalid parameter"),
+    }
+}
+
+/// `messaging_type` values (Send API reference; UTILITY per the Page/messages reference).
+const MESSAGING_TYPES: &[&str] = &["RESPONSE", "UPDATE", "MESSAGE_TAG", "UTILITY"];
+/// `tag` values the Send API reference lists.
+const TAGS: &[&str] = &[
+    "ACCOUNT_UPDATE",
+    "CONFIRMED_EVENT_UPDATE",
+    "CUSTOMER_FEEDBACK",
+    "HUMAN_AGENT",
+    "POST_PURCHASE_UPDATE",
+];
+/// Tags answering error 100 since 2026-04-27 (api-contract §7).
+const RETIRED_TAGS: &[&str] = &[
+    "ACCOUNT_UPDATE",
+    "CONFIRMED_EVENT_UPDATE",
+    "POST_PURCHASE_UPDATE",
+];
+const RECIPIENT_KEYS: &[&str] = &["id", "user_ref", "comment_id", "post_id", "phone_number"];
+const SENDER_ACTIONS: &[&str] = &["typing_on", "typing_off", "mark_seen", "react", "unreact"];
+const NOTIFICATION_TYPES: &[&str] = &["REGULAR", "SILENT_PUSH", "NO_PUSH"];
+/// Text limit: 2000 characters (Send API reference; api-contract §3).
+const TEXT_LIMIT: usize = 2000;
+
+fn chars(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// Checks a request; returns the recipient key and value.
+fn validate(obj: &Map<String, Value>) -> Result<(&'static str, String), Refusal> {
+    let Some(recipient) = obj.get("recipient").and_then(Value::as_object) else {
+        return Err(invalid("param recipient must be non-empty."));
+    };
+    let present: Vec<&'static str> = RECIPIENT_KEYS
+        .iter()
+        .copied()
+        .filter(|k| recipient.contains_key(*k))
+        .collect();
+    let key =
+        match present.as_slice() {
+            [k] => *k,
+            [] => return Err(invalid(
+                "param recipient must have one of id, user_ref, comment_id, post_id, phone_number.",
+            )),
+            _ => return Err(invalid("param recipient must have exactly one identifier.")),
+        };
+    let value = match &recipient[key] {
+        Value::String(s) if !s.is_empty() => s.clone(),
+        Value::Number(n) => n.to_string(),
+        _ => {
+            return Err(invalid(format!(
+                "param recipient[{key}] must be a non-empty string."
+            )))
+        }
+    };
+    let has_message = obj.contains_key("message");
+    let sender_action = obj.get("sender_action");
+    // A sender action is sent alone with the recipient (Send API reference).
+    if let Some(action) = sender_action {
+        if has_message {
+            return Err(invalid(
+                "sender_action cannot be sent with message; send it as a separate request.",
+            ));
+        }
+        match action.as_str() {
+            Some(a) if SENDER_ACTIONS.contains(&a) => {}
+            _ => return Err(invalid("param sender_action must be one of typing_on, typing_off, mark_seen, react, unreact.")),
+        }
+        return Ok((key, value));
+    }
+    if !has_message {
+        return Err(invalid("param message or sender_action must be set."));
+    }
+    // The reference marks messaging_type required; Meta's own examples of
+    // attachments omit it (golden README quirk), and the platform accepts them.
+    let messaging_type = match obj.get("messaging_type") {
+        None => None,
+        Some(Value::String(s)) if MESSAGING_TYPES.contains(&s.as_str()) => Some(s.as_str()),
+        Some(_) => {
+            return Err(invalid(
+                "param messaging_type must be one of RESPONSE, UPDATE, MESSAGE_TAG, UTILITY.",
+            ))
+        }
+    };
+    match (messaging_type, obj.get("tag")) {
+        (Some("MESSAGE_TAG"), None) => {
+            return Err(invalid(
+                "param tag is required when messaging_type is MESSAGE_TAG.",
+            ))
+        }
+        (Some("MESSAGE_TAG"), Some(Value::String(t))) => {
+            if !TAGS.contains(&t.as_str()) {
+                return Err(invalid(format!(
+                    "param tag {t} is not a valid message tag."
+                )));
+            }
+            if RETIRED_TAGS.contains(&t.as_str()) {
+                return Err(invalid(format!(
+                    "the message tag {t} is no longer supported."
+                )));
+            }
+        }
+        (Some("MESSAGE_TAG"), Some(_)) => return Err(invalid("param tag must be a string.")),
+        (_, Some(_)) => {
+            return Err(invalid(
+                "param tag is only allowed when messaging_type is MESSAGE_TAG.",
+            ))
+        }
+        _ => {}
+    }
+    if let Some(n) = obj.get("notification_type") {
+        if !n.as_str().is_some_and(|n| NOTIFICATION_TYPES.contains(&n)) {
+            return Err(invalid(
+                "param notification_type must be one of REGULAR, SILENT_PUSH, NO_PUSH.",
+            ));
+        }
+    }
+    let Some(message) = obj.get("message").and_then(Value::as_object) else {
+        return Err(invalid("param message must be an object."));
+    };
+    let forms = ["text", "attachment", "attachments"]
+        .iter()
+        .filter(|k| message.contains_key(**k))
+        .count();
+    if forms != 1 {
+        return Err(invalid(
+            "param message must have exactly one of text, attachment, attachments.",
+        ));
+    }
+    if let Some(text) = message.get("text") {
+        match text.as_str() {
+            Some(t) if t.trim().is_empty() => {
+                return Err(invalid("param message[text] must be non-empty."))
+            }
+            Some(t) if chars(t) > TEXT_LIMIT => {
+                return Err(invalid(format!(
+                    "param message[text] has {} characters, the limit is {TEXT_LIMIT}.",
+                    chars(t)
+                )))
+            }
+            Some(_) => {}
+            None => return Err(invalid("param message[text] must be a string.")),
+        }
+    }
+    if let Some(metadata) = message.get("metadata") {
+        // metadata: 1000 character limit (Send API reference).
+        if !metadata.as_str().is_some_and(|m| chars(m) <= 1000) {
+            return Err(invalid(
+                "param message[metadata] must be a string of at most 1000 characters.",
+            ));
+        }
+    }
+    Ok((key, value))
+}
+
+impl MessengerEmulator {
+    fn refuse(&self, r: Refusal) -> Response {
+        let Refusal(status, code, subcode, message) = r;
+        graph_error_response(status, code, subcode, &message, None)
+    }
+
+    fn handle(
+        &self,
+        page: &str,
+        headers: &HeaderMap,
+        query: &HashMap<String, String>,
+        body: &[u8],
+    ) -> Response {
+        if let Some(f) = self.context.next_failure(crate::PLATFORM) {
+            return match f {
+                Failure::Status(s) => StatusCode::from_u16(s)
+                    .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+                    .into_response(),
+                Failure::Platform { code, subcode } => {
+                    let (status, title) = describe_code(code);
+                    graph_error_response(status, code, subcode, title, None)
+                }
+                _ => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+            };
+        }
+        match graph_access_token(headers, query) {
+            Some(t) if t == EMULATOR_ACCESS_TOKEN => {}
+            Some(_) => {
+                return self.refuse(Refusal(
+                    401,
+                    190,
+                    None,
+                    "Invalid OAuth access token - Cannot parse access token".into(),
+                ))
+            }
+            None => return self.refuse(Refusal(
+                401,
+                190,
+                None,
+                "An active access token must be used to query information about the current user."
+                    .into(),
+            )),
+        }
+        if page != EMULATOR_PAGE_ID && page != "me" {
+            return self.refuse(Refusal(
+                400,
+                100,
+                Some(33),
+                format!("Unsupported post request. Object with ID '{page}' does not exist"),
+            ));
+        }
+        let value: Value = match serde_json::from_slice(body) {
+            Ok(v) => v,
+            Err(e) => return self.refuse(invalid(format!("invalid JSON body: {e}"))),
+        };
+        let Some(obj) = value.as_object() else {
+            return self.refuse(invalid("the request body must be a JSON object."));
+        };
+        let (key, recipient) = match validate(obj) {
+            Ok(r) => r,
+            Err(r) => return self.refuse(r),
+        };
+        let n = self.next_id.fetch_add(1, Ordering::Relaxed);
+        // PSIDs are returned for id / comment / post recipients; not for
+        // user_ref and phone_number (Send API reference, "Limitations").
+        let recipient_id = match key {
+            "id" => Some(recipient.clone()),
+            "comment_id" | "post_id" => Some(format!("{}", 7_000_000_000_000_000u64 + n)),
+            _ => None,
+        };
+        let is_action = obj.contains_key("sender_action");
+        let message_id = if is_action {
+            String::new()
+        } else {
+            format!("m_emu{n:020}")
+        };
+        let mut response = Map::new();
+        if let Some(r) = &recipient_id {
+            response.insert("recipient_id".into(), r.clone().into());
+        }
+        if !is_action {
+            response.insert("message_id".into(), message_id.clone().into());
+        }
+        self.context.record(Record {
+            platform: crate::PLATFORM.to_string(),
+            account: page.to_string(),
+            recipient,
+            message_id,
+            body: value,
+        });
+        (StatusCode::OK, axum::Json(Value::Object(response))).into_response()
+    }
+}
+
+async fn send_api(
+    State(emu): State<Arc<MessengerEmulator>>,
+    Path((_version, page)): Path<(String, String)>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    emu.handle(&page, &headers, &query, &body)
+}
+
+impl PlatformEmulator for MessengerEmulator {
+    fn platform(&self) -> &'static str {
+        crate::PLATFORM
+    }
+
+    fn router(self: Arc<Self>) -> axum::Router {
+        axum::Router::new()
+            .route("/{version}/{page}/messages", post(send_api))
+            .with_state(self)
+    }
+
+    fn channel_settings(&self, base_url: &str) -> toml::Table {
+        let mut t = toml::Table::new();
+        t.insert("page_id".into(), EMULATOR_PAGE_ID.into());
+        t.insert("access_token".into(), EMULATOR_ACCESS_TOKEN.into());
+        t.insert("base_url".into(), base_url.into());
+        t
+    }
+
+    fn sample_recipient(&self) -> Recipient {
+        Recipient::user_id("6123456789012345")
+    }
+
+    fn describe(&self, base_url: &str) -> Vec<String> {
+        vec![
+            format!(
+                "Messenger Send API:    POST {base_url}/{}/{EMULATOR_PAGE_ID}/messages",
+                crate::DEFAULT_API_VERSION
+            ),
+            format!("  Authorization: Bearer {EMULATOR_ACCESS_TOKEN} (or ?access_token=)"),
+        ]
+    }
+}
+
+fn build(context: EmulatorContext) -> Arc<dyn PlatformEmulator> {
+    Arc::new(MessengerEmulator {
+        context,
+        next_id: AtomicU64::new(1),
+    })
+}
+
+register_emulator!(EmulatorPlugin::new(crate::PLATFORM, build));
