@@ -242,6 +242,20 @@ impl Emulator {
         ))
     }
 
+    /// A Switchboard configuration (TOML) with one channel per served
+    /// platform, named after it, that sends to this emulator.
+    pub fn config_toml(&self) -> String {
+        let mut channels = toml::Table::new();
+        for p in &self.platforms {
+            let mut settings = p.channel_settings(&self.platform_base_url(p.platform()));
+            settings.insert("type".into(), p.platform().into());
+            channels.insert(p.platform().to_string(), toml::Value::Table(settings));
+        }
+        let mut root = toml::Table::new();
+        root.insert("channels".into(), toml::Value::Table(channels));
+        root.to_string()
+    }
+
     /// A recipient the platform emulator accepts.
     pub fn sample_recipient(&self, platform: &str) -> Result<Recipient, Error> {
         Ok(self.platform(platform)?.sample_recipient())
