@@ -111,3 +111,14 @@ impl fmt::Display for AcceptanceStatus {
         f.write_str(self.as_str())
     }
 }
+
+impl fmt::Debug for dyn Channel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let info = self.info();
+        f.debug_struct("Channel")
+            .field("name", &info.name)
+            .field("platform", &info.platform)
+            .field("account", &info.account)
+            .finish()
+    }
+}

@@ -211,7 +211,7 @@ impl fmt::Display for RecipientKind {
 /// [`Content::Channel`] carries what only one platform has.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum Content {
     /// Plain text.
     Text(Text),
@@ -851,7 +851,6 @@ impl PartialEq for ChannelData {
 #[derive(Serialize, Deserialize)]
 struct ChannelDataWire {
     channel: String,
-    #[serde(rename = "type")]
     kind: String,
     payload: serde_json::Value,
 }
