@@ -1,1 +1,178 @@
-fn main() {}
+//! Project tasks: `cargo xtask ci | emulator | python`.
+//!
+//! - `ci`: `cargo fmt --check`, `cargo clippy -- -D warnings`, every Rust
+//!   test, then the Python package built into its own virtualenv and its
+//!   pytest suite.
+//! - `emulator [--port N]`: serves the emulator on 127.0.0.1 until Ctrl-C and
+//!   prints its address and the credentials it accepts.
+//! - `python`: only the Python part of `ci`.
+
+// Reference the channel crates so their emulators are linked.
+use switchboard_messenger as _;
+use switchboard_whatsapp as _;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+fn run(what: &str, cmd: &mut Command) -> Result<(), String> {
+    eprintln!("\n==> {what}");
+    let status = cmd
+        .current_dir(root())
+        .status()
+        .map_err(|e| format!("{what}: cannot start: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{what}: failed ({status})"))
+    }
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+fn ci() -> Result<(), String> {
+    run(
+        "cargo fmt --check",
+        cargo().args(["fmt", "--all", "--", "--check"]),
+    )?;
+    run(
+        "cargo clippy -D warnings",
+        cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--all-features",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
+    run(
+        "cargo test (Rust)",
+        cargo().args([
+            "test",
+            "--workspace",
+            "--all-features",
+            "--exclude",
+            "switchboard-python",
+        ]),
+    )?;
+    python()
+}
+
+/// The virtualenv of the Python tests: `target/python-venv`.
+fn venv() -> PathBuf {
+    root().join("target").join("python-venv")
+}
+
+fn venv_bin(name: &str) -> PathBuf {
+    venv().join("bin").join(name)
+}
+
+fn python() -> Result<(), String> {
+    let venv = venv();
+    if !venv_bin("python").exists() {
+        let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+        run(
+            "create the Python virtualenv (target/python-venv)",
+            Command::new(python).arg("-m").arg("venv").arg(&venv),
+        )?;
+    }
+    run(
+        "install maturin, pytest and mypy into the virtualenv",
+        Command::new(venv_bin("python")).args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "maturin>=1.7,<2",
+            "pytest>=8",
+            "pytest-asyncio>=0.23",
+            "mypy>=1.10",
+        ]),
+    )?;
+    run(
+        "pip install ./bindings/python (maturin build)",
+        Command::new(venv_bin("python")).args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--force-reinstall",
+            "--no-deps",
+            "./bindings/python",
+        ]),
+    )?;
+    run(
+        "mypy stubtest (stubs match the compiled module)",
+        Command::new(venv_bin("python"))
+            .args([
+                "-m",
+                "mypy.stubtest",
+                "switchboard",
+                "--allowlist",
+                "bindings/python/stubtest-allowlist.txt",
+            ])
+            .env("MYPYPATH", ""),
+    )?;
+    run(
+        "pytest (Python)",
+        Command::new(venv_bin("python")).args(["-m", "pytest", "-q", "bindings/python/tests"]),
+    )
+}
+
+fn emulator(args: &[String]) -> Result<(), String> {
+    let port: u16 = match args {
+        [] => 0,
+        [flag, p] if flag == "--port" => p.parse().map_err(|_| format!("bad port {p:?}"))?,
+        _ => return Err("usage: cargo xtask emulator [--port N]".into()),
+    };
+    let rt = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    rt.block_on(async {
+        let emulator = switchboard::emulator::Emulator::start_on(std::net::SocketAddr::from((
+            [127, 0, 0, 1],
+            port,
+        )))
+        .await
+        .map_err(|e| e.to_string())?;
+        println!("Switchboard emulator listening on {}", emulator.base_url());
+        for line in emulator.describe() {
+            println!("  {line}");
+        }
+        println!(
+            "\nA Switchboard configuration for it:\n\n{}",
+            emulator.config_toml()
+        );
+        println!("Press Ctrl-C to stop.");
+        tokio::signal::ctrl_c().await.map_err(|e| e.to_string())?;
+        emulator.shutdown();
+        Ok(())
+    })
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("ci") => ci(),
+        Some("python") => python(),
+        Some("emulator") => emulator(&args[1..]),
+        _ => Err("usage: cargo xtask <ci | python | emulator [--port N]>".into()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

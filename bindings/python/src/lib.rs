@@ -1,1 +1,820 @@
-//! placeholder
+//! Python bindings of Switchboard: the native module `switchboard._native`,
+//! re-exported by the pure-Python package `switchboard`.
+//!
+//! Every blocking call releases the GIL while it waits; every `*_async`
+//! method returns an asyncio awaitable. Both are driven by one shared Tokio
+//! runtime.
+
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use switchboard::emulator::{Emulator, Failure};
+use switchboard::{Channel, ErrorKind, Message, Receipt, Recipient, Registry, Secret, Text};
+
+// The linking caveat: reference every channel crate the module ships.
+use switchboard_messenger as messenger;
+use switchboard_whatsapp as whatsapp;
+
+/// The one Tokio runtime behind every call of the module.
+fn runtime() -> PyResult<&'static tokio::runtime::Runtime> {
+    static RUNTIME: OnceLock<Result<tokio::runtime::Runtime, String>> = OnceLock::new();
+    RUNTIME
+        .get_or_init(|| {
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .thread_name("switchboard")
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())
+        })
+        .as_ref()
+        .map_err(|e| PyRuntimeError::new_err(format!("cannot start the Tokio runtime: {e}")))
+}
+
+/// The Python exception class for an error kind (see `switchboard/errors.py`).
+fn exception_class(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::InvalidMessage => "ValidationError",
+        ErrorKind::Unsupported => "UnsupportedError",
+        ErrorKind::Config => "ConfigError",
+        ErrorKind::Unauthorized => "AuthError",
+        ErrorKind::PermissionDenied => "PermissionDeniedError",
+        ErrorKind::InvalidRecipient => "InvalidRecipientError",
+        ErrorKind::OutsideWindow => "OutsideWindowError",
+        ErrorKind::RateLimited => "RateLimitedError",
+        ErrorKind::Rejected => "PlatformError",
+        ErrorKind::PlatformUnavailable => "PlatformUnavailableError",
+        ErrorKind::Network => "NetworkError",
+        ErrorKind::Timeout => "TimeoutError",
+        ErrorKind::Duplicate => "DuplicateError",
+        ErrorKind::UnexpectedResponse => "UnexpectedResponseError",
+        _ => "Error",
+    }
+}
+
+fn build_exception(py: Python<'_>, e: &switchboard::Error) -> PyResult<PyErr> {
+    let module = py.import("switchboard.errors")?;
+    let class = module.getattr(exception_class(e.kind()))?;
+    let kwargs = PyDict::new(py);
+    kwargs.set_item("kind", e.kind().as_str())?;
+    kwargs.set_item("channel", e.channel())?;
+    kwargs.set_item("temporary", e.is_temporary())?;
+    kwargs.set_item("retry_after", e.retry_after().map(|d| d.as_secs_f64()))?;
+    if let Some(p) = e.platform() {
+        kwargs.set_item("code", p.code)?;
+        kwargs.set_item("subcode", p.subcode)?;
+        kwargs.set_item("fbtrace_id", p.trace_id.as_deref())?;
+        kwargs.set_item("details", p.details.as_deref())?;
+        kwargs.set_item("http_status", p.http_status)?;
+    }
+    kwargs.set_item("violations", to_python(py, &e.violations())?)?;
+    let instance = class.call((e.to_string(),), Some(&kwargs))?;
+    Ok(PyErr::from_value(instance))
+}
+
+/// Converts a Switchboard error into the matching `switchboard.Error` subclass.
+fn py_err(e: switchboard::Error) -> PyErr {
+    Python::attach(|py| build_exception(py, &e).unwrap_or_else(|failure| failure))
+}
+
+/// A serde value as plain Python data (dicts, lists, str, int, float, bool, None).
+fn to_python<T: Serialize + ?Sized>(py: Python<'_>, value: &T) -> PyResult<Py<PyAny>> {
+    let text = serde_json::to_string(value)
+        .map_err(|e| PyValueError::new_err(format!("cannot convert to Python: {e}")))?;
+    Ok(py.import("json")?.call_method1("loads", (text,))?.unbind())
+}
+
+/// Plain Python data as a serde value.
+fn from_python<T: DeserializeOwned>(
+    py: Python<'_>,
+    value: &Bound<'_, PyAny>,
+    what: &str,
+) -> PyResult<T> {
+    let text: String = py
+        .import("json")?
+        .call_method1("dumps", (value,))
+        .map_err(|e| PyValueError::new_err(format!("{what} must be plain JSON-like data: {e}")))?
+        .extract()?;
+    serde_json::from_str(&text).map_err(|e| PyValueError::new_err(format!("invalid {what}: {e}")))
+}
+
+/// Who receives a message: an id and what kind of id it is.
+///
+/// Build one with a constructor named after the kind, e.g.
+/// ``Recipient.phone_number("+16505551234")`` or ``Recipient.user_id(psid)``.
+#[pyclass(module = "switchboard", name = "Recipient", frozen, eq)]
+#[derive(Clone, PartialEq)]
+struct PyRecipient {
+    inner: Recipient,
+}
+
+#[pymethods]
+impl PyRecipient {
+    /// Recipient(kind, id): kind is one of "user_id", "phone_number",
+    /// "user_ref", "comment_id", "post_id", "group".
+    #[new]
+    fn new(py: Python<'_>, kind: &Bound<'_, PyAny>, id: String) -> PyResult<Self> {
+        let kind = from_python(py, kind, "recipient kind")?;
+        Ok(PyRecipient {
+            inner: Recipient::new(kind, id),
+        })
+    }
+
+    /// A phone number in international format (WhatsApp, Messenger customer matching).
+    #[staticmethod]
+    fn phone_number(number: String) -> Self {
+        PyRecipient {
+            inner: Recipient::phone_number(number),
+        }
+    }
+
+    /// The platform's user id: a Messenger PSID or a WhatsApp id.
+    #[staticmethod]
+    fn user_id(id: String) -> Self {
+        PyRecipient {
+            inner: Recipient::user_id(id),
+        }
+    }
+
+    /// A Messenger ``user_ref`` (checkbox or chat plugin).
+    #[staticmethod]
+    fn user_ref(user_ref: String) -> Self {
+        PyRecipient {
+            inner: Recipient::user_ref(user_ref),
+        }
+    }
+
+    /// A comment to answer with a private reply (Messenger).
+    #[staticmethod]
+    fn comment_id(id: String) -> Self {
+        PyRecipient {
+            inner: Recipient::comment_id(id),
+        }
+    }
+
+    /// A visitor post to answer with a private reply (Messenger).
+    #[staticmethod]
+    fn post_id(id: String) -> Self {
+        PyRecipient {
+            inner: Recipient::post_id(id),
+        }
+    }
+
+    /// A WhatsApp group id.
+    #[staticmethod]
+    fn group(id: String) -> Self {
+        PyRecipient {
+            inner: Recipient::group(id),
+        }
+    }
+
+    /// The kind of id ("phone_number", "user_id", …).
+    #[getter]
+    fn kind(&self) -> &'static str {
+        self.inner.kind.as_str()
+    }
+
+    /// The id itself.
+    #[getter]
+    fn id(&self) -> &str {
+        &self.inner.id
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Recipient.{}({:?})", self.inner.kind, self.inner.id)
+    }
+}
+
+/// A message to one recipient: who, what, and per-message options.
+///
+/// Build one with ``Message.text(to, body, ...)``, or from a plain dict with
+/// ``Message.from_dict(...)``; ``to_dict()`` gives the dict back.
+#[pyclass(module = "switchboard", name = "Message", frozen)]
+#[derive(Clone)]
+struct PyMessage {
+    inner: Message,
+}
+
+#[pymethods]
+impl PyMessage {
+    /// A text message.
+    ///
+    /// Args:
+    ///     to: the Recipient.
+    ///     body: the text.
+    ///     preview_url: render a preview of the first link (platform default when None).
+    ///     reply_to: the platform id of the message this one quotes.
+    ///     idempotency_key: a key the delivery layers use to never send twice.
+    ///     callback_data: opaque data echoed in status webhooks.
+    #[staticmethod]
+    #[pyo3(signature = (to, body, *, preview_url=None, reply_to=None, idempotency_key=None, callback_data=None))]
+    fn text(
+        to: PyRef<'_, PyRecipient>,
+        body: String,
+        preview_url: Option<bool>,
+        reply_to: Option<String>,
+        idempotency_key: Option<String>,
+        callback_data: Option<String>,
+    ) -> Self {
+        let mut text = Text::new(body);
+        text.preview_url = preview_url;
+        let mut m = Message::new(to.inner.clone(), text);
+        m.options.reply_to = reply_to;
+        m.options.idempotency_key = idempotency_key;
+        m.options.callback_data = callback_data;
+        PyMessage { inner: m }
+    }
+
+    /// A message from its dict form (the shape ``to_dict()`` returns).
+    #[staticmethod]
+    fn from_dict(py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Self> {
+        Ok(PyMessage {
+            inner: from_python(py, data, "message")?,
+        })
+    }
+
+    /// The message as plain Python data, for logging or storage.
+    fn to_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_python(py, &self.inner)
+    }
+
+    /// The recipient.
+    #[getter]
+    fn to(&self) -> PyRecipient {
+        PyRecipient {
+            inner: self.inner.to.clone(),
+        }
+    }
+
+    /// The content kind ("text", "media", …).
+    #[getter]
+    fn content_type(&self) -> &'static str {
+        self.inner.content.kind().as_str()
+    }
+
+    fn __eq__(&self, other: PyRef<'_, PyMessage>) -> bool {
+        self.inner == other.inner
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<Message {} to {}:{}>",
+            self.inner.content.kind(),
+            self.inner.to.kind,
+            self.inner.to.id
+        )
+    }
+}
+
+/// The platform's acknowledgement of a sent message (accepted, not yet delivered).
+#[pyclass(module = "switchboard", name = "Receipt", frozen, eq)]
+#[derive(Clone, PartialEq)]
+struct PyReceipt {
+    inner: Receipt,
+}
+
+#[pymethods]
+impl PyReceipt {
+    /// The channel instance that sent the message.
+    #[getter]
+    fn channel(&self) -> &str {
+        &self.inner.channel
+    }
+
+    /// The platform's message id ("wamid.…", "m_…").
+    #[getter]
+    fn message_id(&self) -> &str {
+        &self.inner.message_id
+    }
+
+    /// The recipient's platform id, when the platform returned one.
+    #[getter]
+    fn recipient_id(&self) -> Option<&str> {
+        self.inner.recipient_id.as_deref()
+    }
+
+    /// "accepted", "held_for_quality_assessment" or "paused".
+    #[getter]
+    fn status(&self) -> &'static str {
+        self.inner.status.as_str()
+    }
+
+    /// The receipt as a plain dict.
+    fn to_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_python(py, &self.inner)
+    }
+
+    /// A receipt from its dict form.
+    #[staticmethod]
+    fn from_dict(py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Self> {
+        Ok(PyReceipt {
+            inner: from_python(py, data, "receipt")?,
+        })
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Receipt(channel={:?}, message_id={:?}, recipient_id={:?}, status={:?})",
+            self.inner.channel,
+            self.inner.message_id,
+            self.inner.recipient_id,
+            self.inner.status.as_str()
+        )
+    }
+}
+
+fn send_blocking(
+    py: Python<'_>,
+    channel: Arc<dyn Channel>,
+    message: Message,
+) -> PyResult<PyReceipt> {
+    let rt = runtime()?;
+    py.detach(move || rt.block_on(async move { channel.send(&message).await }))
+        .map(|inner| PyReceipt { inner })
+        .map_err(py_err)
+}
+
+fn send_awaitable<'py>(
+    py: Python<'py>,
+    channel: Arc<dyn Channel>,
+    message: Message,
+) -> PyResult<Bound<'py, PyAny>> {
+    pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        channel
+            .send(&message)
+            .await
+            .map(|inner| PyReceipt { inner })
+            .map_err(py_err)
+    })
+}
+
+/// A configured channel: one account on one platform.
+///
+/// ``send(message)`` blocks (releasing the GIL); ``await send_async(message)``
+/// runs on asyncio. Both raise a ``switchboard.Error`` subclass on failure.
+#[pyclass(module = "switchboard", name = "Channel", subclass, frozen)]
+struct PyChannel {
+    inner: Arc<dyn Channel>,
+}
+
+#[pymethods]
+impl PyChannel {
+    /// The instance name.
+    #[getter]
+    fn name(&self) -> &str {
+        &self.inner.info().name
+    }
+
+    /// The platform ("whatsapp", "messenger", …).
+    #[getter]
+    fn platform(&self) -> &str {
+        &self.inner.info().platform
+    }
+
+    /// The account the channel sends from (phone number id, page id).
+    #[getter]
+    fn account(&self) -> &str {
+        &self.inner.info().account
+    }
+
+    /// Name, platform, account and capabilities as a dict.
+    fn info(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_python(py, self.inner.info())
+    }
+
+    /// Checks every rule of the platform without sending; raises
+    /// ``ValidationError`` (with ``.violations``) or ``UnsupportedError``.
+    fn validate(&self, message: PyRef<'_, PyMessage>) -> PyResult<()> {
+        self.inner.validate(&message.inner).map_err(py_err)
+    }
+
+    /// Sends a message and returns its Receipt (blocking; the GIL is released).
+    fn send(&self, py: Python<'_>, message: PyRef<'_, PyMessage>) -> PyResult<PyReceipt> {
+        send_blocking(py, self.inner.clone(), message.inner.clone())
+    }
+
+    /// Sends a message; returns an awaitable resolving to its Receipt.
+    fn send_async<'py>(
+        &self,
+        py: Python<'py>,
+        message: PyRef<'_, PyMessage>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        send_awaitable(py, self.inner.clone(), message.inner.clone())
+    }
+
+    fn __repr__(&self) -> String {
+        let i = self.inner.info();
+        format!(
+            "<Channel {} ({}) account={}>",
+            i.name, i.platform, i.account
+        )
+    }
+}
+
+fn secret(value: &str) -> PyResult<Secret> {
+    Secret::resolve(value).map_err(|e| py_err(switchboard::Error::config(e)))
+}
+
+/// A WhatsApp Business channel (Cloud API by default, or On-Premises).
+///
+/// Args:
+///     access_token: the token, or "env:VARIABLE" to read it from the environment.
+///     phone_number_id: the business phone number id (Cloud API).
+///     base_url: the API host (Graph by default; the emulator's URL in development).
+///     api_version: the Graph API version, e.g. "v23.0".
+///     dialect: "cloud" (default) or "on_premises".
+///     timeout: seconds allowed for one request.
+///     name: the channel's name in receipts and errors.
+///
+/// Example::
+///
+///     wa = WhatsApp(access_token="env:WHATSAPP_TOKEN", phone_number_id="106540352242922")
+///     receipt = wa.send(Message.text(Recipient.phone_number("+16505551234"), "Hi!"))
+#[pyclass(module = "switchboard", name = "WhatsApp", extends = PyChannel, frozen)]
+struct PyWhatsApp;
+
+#[pymethods]
+impl PyWhatsApp {
+    #[new]
+    #[pyo3(signature = (*, access_token, phone_number_id=None, base_url=None, api_version=None, dialect="cloud", timeout=None, name="whatsapp"))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        access_token: &str,
+        phone_number_id: Option<String>,
+        base_url: Option<String>,
+        api_version: Option<String>,
+        dialect: &str,
+        timeout: Option<f64>,
+        name: &str,
+    ) -> PyResult<(Self, PyChannel)> {
+        let token = secret(access_token)?;
+        let mut config = match dialect {
+            "cloud" => whatsapp::Config::cloud(phone_number_id.unwrap_or_default(), token),
+            "on_premises" => {
+                whatsapp::Config::on_premises(base_url.clone().unwrap_or_default(), token)
+            }
+            other => {
+                return Err(PyValueError::new_err(format!(
+                    "dialect must be \"cloud\" or \"on_premises\", not {other:?}"
+                )))
+            }
+        };
+        if let Some(url) = base_url {
+            config = config.base_url(url);
+        }
+        if let Some(v) = api_version {
+            config = config.api_version(v);
+        }
+        if let Some(t) = timeout {
+            config = config.timeout(duration(t)?);
+        }
+        let channel = whatsapp::WhatsApp::new(name, config).map_err(py_err)?;
+        Ok((
+            PyWhatsApp,
+            PyChannel {
+                inner: Arc::new(channel),
+            },
+        ))
+    }
+}
+
+/// A Facebook Messenger channel (Send API) for one Page.
+///
+/// Args:
+///     access_token: the page token, or "env:VARIABLE".
+///     page_id: the Facebook Page id.
+///     base_url: the Graph host (the emulator's URL in development).
+///     api_version: the Graph API version, e.g. "v23.0".
+///     timeout: seconds allowed for one request.
+///     name: the channel's name in receipts and errors.
+#[pyclass(module = "switchboard", name = "Messenger", extends = PyChannel, frozen)]
+struct PyMessenger;
+
+#[pymethods]
+impl PyMessenger {
+    #[new]
+    #[pyo3(signature = (*, access_token, page_id, base_url=None, api_version=None, timeout=None, name="messenger"))]
+    fn new(
+        access_token: &str,
+        page_id: String,
+        base_url: Option<String>,
+        api_version: Option<String>,
+        timeout: Option<f64>,
+        name: &str,
+    ) -> PyResult<(Self, PyChannel)> {
+        let mut config = messenger::Config::new(page_id, secret(access_token)?);
+        if let Some(url) = base_url {
+            config = config.base_url(url);
+        }
+        if let Some(v) = api_version {
+            config = config.api_version(v);
+        }
+        if let Some(t) = timeout {
+            config = config.timeout(duration(t)?);
+        }
+        let channel = messenger::Messenger::new(name, config).map_err(py_err)?;
+        Ok((
+            PyMessenger,
+            PyChannel {
+                inner: Arc::new(channel),
+            },
+        ))
+    }
+}
+
+fn duration(seconds: f64) -> PyResult<Duration> {
+    Duration::try_from_secs_f64(seconds).map_err(|_| {
+        PyValueError::new_err(format!("timeout must be positive seconds, got {seconds}"))
+    })
+}
+
+/// Named channels built from a TOML configuration.
+///
+/// Each ``[channels.NAME]`` table has ``type`` (the platform; defaults to
+/// NAME) and the platform's settings; secrets are written ``"env:VARIABLE"``.
+#[pyclass(module = "switchboard", name = "Switchboard", frozen)]
+struct PySwitchboard {
+    inner: switchboard::Switchboard,
+}
+
+#[pymethods]
+impl PySwitchboard {
+    /// Reads a TOML file and builds every channel it names.
+    #[staticmethod]
+    fn from_config(path: std::path::PathBuf) -> PyResult<Self> {
+        Ok(PySwitchboard {
+            inner: switchboard::Switchboard::from_config(path).map_err(py_err)?,
+        })
+    }
+
+    /// Builds every channel of a TOML text.
+    #[staticmethod]
+    fn from_toml(text: &str) -> PyResult<Self> {
+        Ok(PySwitchboard {
+            inner: switchboard::Switchboard::from_toml_str(text).map_err(py_err)?,
+        })
+    }
+
+    /// The names of the configured channels.
+    fn names(&self) -> Vec<String> {
+        self.inner.names().into_iter().map(String::from).collect()
+    }
+
+    /// The channel called ``name``; raises ConfigError listing the configured ones.
+    fn channel(&self, name: &str) -> PyResult<PyChannel> {
+        Ok(PyChannel {
+            inner: self.inner.channel(name).map_err(py_err)?.clone(),
+        })
+    }
+
+    /// Sends ``message`` through the channel called ``channel`` (blocking).
+    fn send(
+        &self,
+        py: Python<'_>,
+        channel: &str,
+        message: PyRef<'_, PyMessage>,
+    ) -> PyResult<PyReceipt> {
+        let ch = self.inner.channel(channel).map_err(py_err)?.clone();
+        send_blocking(py, ch, message.inner.clone())
+    }
+
+    /// Sends ``message`` through the channel called ``channel``; awaitable.
+    fn send_async<'py>(
+        &self,
+        py: Python<'py>,
+        channel: &str,
+        message: PyRef<'_, PyMessage>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let ch = self.inner.channel(channel).map_err(py_err)?.clone();
+        send_awaitable(py, ch, message.inner.clone())
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<Switchboard channels={:?}>", self.inner.names())
+    }
+}
+
+/// The local stand-in for WhatsApp and Messenger, on 127.0.0.1.
+///
+/// Use it as a context manager::
+///
+///     with Emulator() as emulator:
+///         wa = emulator.channel("whatsapp")
+///         wa.send(Message.text(emulator.sample_recipient("whatsapp"), "Hi"))
+///         print(emulator.records("whatsapp"))
+#[pyclass(module = "switchboard", name = "Emulator")]
+struct PyEmulator {
+    inner: Mutex<Option<Emulator>>,
+}
+
+impl PyEmulator {
+    fn with<T>(&self, f: impl FnOnce(&Emulator) -> PyResult<T>) -> PyResult<T> {
+        let guard = self
+            .inner
+            .lock()
+            .map_err(|_| PyRuntimeError::new_err("emulator state poisoned"))?;
+        match guard.as_ref() {
+            Some(e) => f(e),
+            None => Err(PyRuntimeError::new_err(
+                "the emulator is not running: call start() or use `with Emulator() as emulator:`",
+            )),
+        }
+    }
+}
+
+#[pymethods]
+impl PyEmulator {
+    /// An emulator, not yet running: call ``start()`` or use ``with``.
+    #[new]
+    fn new() -> Self {
+        PyEmulator {
+            inner: Mutex::new(None),
+        }
+    }
+
+    /// Starts serving on 127.0.0.1 on a free port (no-op when running).
+    fn start(&self, py: Python<'_>) -> PyResult<()> {
+        let mut guard = self
+            .inner
+            .lock()
+            .map_err(|_| PyRuntimeError::new_err("emulator state poisoned"))?;
+        if guard.is_none() {
+            let rt = runtime()?;
+            let emulator = py
+                .detach(|| rt.block_on(Emulator::start()))
+                .map_err(py_err)?;
+            *guard = Some(emulator);
+        }
+        Ok(())
+    }
+
+    /// Stops serving.
+    fn stop(&self) -> PyResult<()> {
+        let mut guard = self
+            .inner
+            .lock()
+            .map_err(|_| PyRuntimeError::new_err("emulator state poisoned"))?;
+        if let Some(e) = guard.take() {
+            e.shutdown();
+        }
+        Ok(())
+    }
+
+    fn __enter__(slf: PyRef<'_, Self>, py: Python<'_>) -> PyResult<Py<Self>> {
+        slf.start(py)?;
+        Ok(slf.into())
+    }
+
+    #[pyo3(signature = (*_args))]
+    fn __exit__(&self, _args: &Bound<'_, pyo3::types::PyTuple>) -> PyResult<bool> {
+        self.stop()?;
+        Ok(false)
+    }
+
+    /// ``http://127.0.0.1:PORT``.
+    #[getter]
+    fn base_url(&self) -> PyResult<String> {
+        self.with(|e| Ok(e.base_url()))
+    }
+
+    /// The base URL to give a channel of ``platform`` (``http://127.0.0.1:PORT/platform``).
+    fn url(&self, platform: &str) -> PyResult<String> {
+        self.with(|e| Ok(e.platform_base_url(platform)))
+    }
+
+    /// The access token the emulator accepts.
+    #[getter]
+    fn access_token(&self) -> &'static str {
+        switchboard::emulator::EMULATOR_ACCESS_TOKEN
+    }
+
+    /// The platforms served.
+    fn platforms(&self) -> PyResult<Vec<&'static str>> {
+        self.with(|e| Ok(e.platforms()))
+    }
+
+    /// A TOML configuration with one channel per platform, pointed at the emulator.
+    fn config_toml(&self) -> PyResult<String> {
+        self.with(|e| Ok(e.config_toml()))
+    }
+
+    /// Endpoints and credentials, one line each.
+    fn describe(&self) -> PyResult<Vec<String>> {
+        self.with(|e| Ok(e.describe()))
+    }
+
+    /// A channel of ``platform`` that sends to this emulator.
+    #[pyo3(signature = (platform, name=None))]
+    fn channel(&self, platform: &str, name: Option<&str>) -> PyResult<PyChannel> {
+        self.with(|e| {
+            let config = e
+                .channel_config(platform, name.unwrap_or(platform))
+                .map_err(py_err)?;
+            let registry = Registry::discover().map_err(py_err)?;
+            Ok(PyChannel {
+                inner: registry.build(&config).map_err(py_err)?,
+            })
+        })
+    }
+
+    /// A Switchboard with one channel per platform, pointed at the emulator.
+    fn switchboard(&self) -> PyResult<PySwitchboard> {
+        self.with(|e| {
+            Ok(PySwitchboard {
+                inner: switchboard::Switchboard::from_toml_str(&e.config_toml()).map_err(py_err)?,
+            })
+        })
+    }
+
+    /// A recipient the platform's emulator accepts.
+    fn sample_recipient(&self, platform: &str) -> PyResult<PyRecipient> {
+        self.with(|e| {
+            Ok(PyRecipient {
+                inner: e.sample_recipient(platform).map_err(py_err)?,
+            })
+        })
+    }
+
+    /// The requests accepted so far, as dicts (platform, account, recipient,
+    /// message_id, body), optionally only for one platform and recipient.
+    #[pyo3(signature = (platform=None, recipient=None))]
+    fn records(
+        &self,
+        py: Python<'_>,
+        platform: Option<&str>,
+        recipient: Option<&str>,
+    ) -> PyResult<Py<PyAny>> {
+        self.with(|e| {
+            let records: Vec<_> = match platform {
+                Some(p) => e.records_for(p, recipient),
+                None => e
+                    .records()
+                    .into_iter()
+                    .filter(|r| recipient.is_none_or(|x| r.recipient == x))
+                    .collect(),
+            };
+            to_python(py, &records)
+        })
+    }
+
+    /// Makes the next ``count`` requests to ``platform`` fail: with the
+    /// platform error ``code`` (and ``subcode``), or with a bare HTTP ``status``.
+    #[pyo3(signature = (platform, count=1, *, code=None, subcode=None, status=None))]
+    fn fail_next(
+        &self,
+        platform: &str,
+        count: usize,
+        code: Option<i64>,
+        subcode: Option<i64>,
+        status: Option<u16>,
+    ) -> PyResult<()> {
+        let failure = match (code, status) {
+            (Some(code), None) => Failure::Platform { code, subcode },
+            (None, Some(status)) if (100..=599).contains(&status) => Failure::Status(status),
+            (None, Some(status)) => {
+                return Err(PyValueError::new_err(format!(
+                    "status must be an HTTP status (100-599), got {status}"
+                )))
+            }
+            _ => {
+                return Err(PyValueError::new_err(
+                    "give exactly one of code= (a platform error) or status= (an HTTP status)",
+                ))
+            }
+        };
+        self.with(|e| {
+            e.fail_next(platform, count, failure);
+            Ok(())
+        })
+    }
+
+    fn __repr__(&self) -> String {
+        match self.with(|e| Ok(e.base_url())) {
+            Ok(url) => format!("<Emulator running at {url}>"),
+            Err(_) => "<Emulator stopped>".to_string(),
+        }
+    }
+}
+
+/// The native part of the `switchboard` package.
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let rt = runtime()?;
+    // asyncio awaitables run on the same runtime as blocking calls.
+    let _ = pyo3_async_runtimes::tokio::init_with_runtime(rt);
+    m.add_class::<PyRecipient>()?;
+    m.add_class::<PyMessage>()?;
+    m.add_class::<PyReceipt>()?;
+    m.add_class::<PyChannel>()?;
+    m.add_class::<PyWhatsApp>()?;
+    m.add_class::<PyMessenger>()?;
+    m.add_class::<PySwitchboard>()?;
+    m.add_class::<PyEmulator>()?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

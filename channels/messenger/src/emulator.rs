@@ -197,7 +197,7 @@ fn validate(obj: &Map<String, Value>) -> Result<(&'static str, String), Refusal>
     }
     if let Some(metadata) = message.get("metadata") {
         // metadata: 1000 character limit (Send API reference).
-        if !metadata.as_str().is_some_and(|m| chars(m) <= 1000) {
+        if metadata.as_str().is_none_or(|m| chars(m) > 1000) {
             return Err(invalid(
                 "param message[metadata] must be a string of at most 1000 characters.",
             ));

@@ -1,0 +1,76 @@
+"""Switchboard: send customer messages over WhatsApp and Facebook Messenger
+through one channel-neutral API.
+
+Quick start, against the local emulator (no credentials, no network)::
+
+    import switchboard as sb
+
+    with sb.Emulator() as emulator:
+        whatsapp = sb.WhatsApp(
+            access_token=emulator.access_token,
+            phone_number_id="106540352242922",
+            base_url=emulator.url("whatsapp"),
+        )
+        receipt = whatsapp.send(
+            sb.Message.text(sb.Recipient.phone_number("+16505551234"), "Your order has shipped")
+        )
+        print(receipt.message_id)
+
+Every error is a subclass of :class:`switchboard.Error`.
+"""
+
+from ._native import (
+    Channel,
+    Emulator,
+    Message,
+    Messenger,
+    Receipt,
+    Recipient,
+    Switchboard,
+    WhatsApp,
+    __version__,
+)
+from .errors import (
+    AuthError,
+    ConfigError,
+    DuplicateError,
+    Error,
+    InvalidRecipientError,
+    NetworkError,
+    OutsideWindowError,
+    PermissionDeniedError,
+    PlatformError,
+    PlatformUnavailableError,
+    RateLimitedError,
+    TimeoutError,
+    UnexpectedResponseError,
+    UnsupportedError,
+    ValidationError,
+)
+
+__all__ = [
+    "Channel",
+    "Emulator",
+    "Message",
+    "Messenger",
+    "Receipt",
+    "Recipient",
+    "Switchboard",
+    "WhatsApp",
+    "__version__",
+    "AuthError",
+    "ConfigError",
+    "DuplicateError",
+    "Error",
+    "InvalidRecipientError",
+    "NetworkError",
+    "OutsideWindowError",
+    "PermissionDeniedError",
+    "PlatformError",
+    "PlatformUnavailableError",
+    "RateLimitedError",
+    "TimeoutError",
+    "UnexpectedResponseError",
+    "UnsupportedError",
+    "ValidationError",
+]
