@@ -213,6 +213,22 @@ impl WhatsAppEmulator {
                 Refusal::new(100, "the request body must be a JSON object"),
             );
         };
+        // Mark-as-read (with the typing indicator): `{status: "read", message_id}` (Cloud).
+        if obj.get("status").is_some() {
+            return match validate_mark_read(api, obj) {
+                Ok(message_id) => {
+                    self.context.record(Record {
+                        platform: crate::PLATFORM.to_string(),
+                        account: account.to_string(),
+                        recipient: String::new(),
+                        message_id,
+                        body: value,
+                    });
+                    (StatusCode::OK, axum::Json(json!({"success": true}))).into_response()
+                }
+                Err(r) => self.error_response(api, r),
+            };
+        }
         if let Err(r) = validate(api, obj) {
             return self.error_response(api, r);
         }
@@ -255,6 +271,37 @@ fn invalid(field: &str, why: impl std::fmt::Display) -> Refusal {
 
 fn chars(s: &str) -> usize {
     s.chars().count()
+}
+
+/// Mark-as-read: `messaging_product`, `status: "read"`, `message_id`, optional
+/// `typing_indicator: {type: "text"}` (api-contract §1, "Also").
+fn validate_mark_read(api: Api, obj: &Map<String, Value>) -> Result<String, Refusal> {
+    if api == Api::OnPremises {
+        return Err(invalid(
+            "status",
+            "mark-as-read is PUT /v1/messages/{id} on the On-Premises API",
+        ));
+    }
+    if obj.get("messaging_product").is_none_or(|v| v != "whatsapp") {
+        return Err(Refusal::new(
+            100,
+            "The parameter messaging_product is required.",
+        ));
+    }
+    if obj.get("status").is_none_or(|v| v != "read") {
+        return Err(invalid("status", "must be read"));
+    }
+    let id = match obj.get("message_id") {
+        Some(Value::String(s)) if !s.is_empty() => s.clone(),
+        Some(_) => return Err(invalid("message_id", "must be a message id")),
+        None => return Err(missing("message_id")),
+    };
+    if let Some(t) = obj.get("typing_indicator") {
+        if t.get("type").is_none_or(|v| v != "text") {
+            return Err(invalid("typing_indicator.type", "must be text"));
+        }
+    }
+    Ok(id)
 }
 
 /// The contract's rules over the raw request.

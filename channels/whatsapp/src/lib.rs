@@ -35,12 +35,21 @@ use switchboard::http::reqwest::header::HeaderValue;
 use switchboard::http::{self, reqwest};
 use switchboard::{
     register_channel, AcceptanceStatus, Capabilities, Channel, ChannelConfig, ChannelInfo,
-    ChannelPlugin, Content, ContentKind, Error, ErrorKind, Message, Problem, Receipt,
-    RecipientKind, Secret, Violations,
+    ChannelPlugin, Content, ContentKind, Error, Message, Receipt, RecipientKind, Secret,
+    Violations,
 };
 
 mod errors;
+mod model;
+pub mod validate;
 mod wire;
+
+pub use model::{
+    ButtonAction, ButtonIndex, ButtonParameter, ButtonSubType, Component, Currency, DateTime,
+    FlowAction, FlowActionKind, FlowMode, FlowPayload, FlowRef, Header, Hsm, Interactive,
+    InteractiveAction, Language, LanguagePolicy, LocalizableParam, MediaRef, Options, Parameter,
+    ProductSection, Template, Ttl,
+};
 
 #[cfg(feature = "emulator")]
 pub mod emulator;
@@ -242,7 +251,17 @@ impl WhatsApp {
                 platform: PLATFORM.to_string(),
                 account,
                 capabilities: Capabilities {
-                    content_kinds: vec![ContentKind::Text],
+                    content_kinds: vec![
+                        ContentKind::Text,
+                        ContentKind::Media,
+                        ContentKind::Location,
+                        ContentKind::Contacts,
+                        ContentKind::Reaction,
+                        ContentKind::ReplyButtons,
+                        ContentKind::ChoiceList,
+                        ContentKind::SenderAction,
+                        ContentKind::Channel,
+                    ],
                     recipient_kinds: match config.dialect {
                         Dialect::Cloud => vec![
                             RecipientKind::PhoneNumber,
@@ -277,12 +296,13 @@ impl WhatsApp {
 
     /// The JSON body this channel would send for `message` (validated first).
     pub fn body(&self, message: &Message) -> Result<Vec<u8>, Error> {
-        self.validate(message)?;
-        wire::serialize(self.dialect, message)
-            .map_err(|e| Error::new(ErrorKind::InvalidMessage, e).with_channel(&self.info.name))
+        let options = options(message).map_err(|e| e.with_channel(&self.info.name))?;
+        self.check(message, options.as_deref())?;
+        wire::serialize(self.dialect, message, options.as_deref())
+            .map_err(|e| e.with_channel(&self.info.name))
     }
 
-    fn check(&self, message: &Message, v: &mut Violations) -> Result<(), Error> {
+    fn check(&self, message: &Message, options: Option<&Options>) -> Result<(), Error> {
         let name = &self.info.name;
         if !self.info.capabilities.supports_recipient(message.to.kind) {
             return Err(Error::unsupported(
@@ -290,42 +310,15 @@ impl WhatsApp {
                 format!("{} recipients", message.to.kind),
             ));
         }
-        v.required(|| "to".into(), &message.to.id);
-        match &message.content {
-            Content::Text(t) => {
-                v.required_max_chars(|| "text.body".into(), &t.body, MAX_TEXT_CHARS);
-            }
-            other => {
-                return Err(Error::unsupported(
-                    name,
-                    format!("{} content", other.kind()),
-                ))
-            }
-        }
-        if let Some(reply_to) = &message.options.reply_to {
-            v.required(|| "context.message_id".into(), reply_to);
-        }
-        if let Some(data) = &message.options.callback_data {
-            match self.dialect {
-                Dialect::Cloud => v.max_chars(
-                    || "biz_opaque_callback_data".into(),
-                    data,
-                    MAX_CALLBACK_DATA_CHARS,
-                ),
-                // biz_opaque_callback_data is Cloud-only (api-contract §2).
-                Dialect::OnPremises => v.push(
-                    "biz_opaque_callback_data",
-                    Problem::NotAllowed {
-                        reason: "the On-Premises API has no callback data".into(),
-                    },
-                ),
-            }
-        }
-        if message.options.notification.is_some() {
-            return Err(Error::unsupported(name, "notification settings"));
-        }
-        Ok(())
+        let mut v = Violations::new();
+        validate::check(name, self.dialect, message, options, &mut v)?;
+        v.into_result(name)
     }
+}
+
+/// The WhatsApp options extension of a message, if any.
+fn options(message: &Message) -> Result<Option<std::borrow::Cow<'_, Options>>, Error> {
+    message.extensions.get::<Options>().transpose()
 }
 
 #[switchboard::async_trait]
@@ -335,9 +328,8 @@ impl Channel for WhatsApp {
     }
 
     fn validate(&self, message: &Message) -> Result<(), Error> {
-        let mut v = Violations::new();
-        self.check(message, &mut v)?;
-        v.into_result(&self.info.name)
+        let options = options(message).map_err(|e| e.with_channel(&self.info.name))?;
+        self.check(message, options.as_deref())
     }
 
     async fn send(&self, message: &Message) -> Result<Receipt, Error> {
@@ -352,7 +344,14 @@ impl Channel for WhatsApp {
                 &response.body,
             ));
         }
-        wire::parse_receipt(&self.info.name, &response.body)
+        match &message.content {
+            Content::SenderAction(a) => wire::parse_read_receipt(
+                &self.info.name,
+                a.message_id.as_deref().unwrap_or_default(),
+                &response.body,
+            ),
+            _ => wire::parse_receipt(&self.info.name, &response.body),
+        }
     }
 }
 

@@ -1,13 +1,17 @@
-//! The platform's JSON, private to this crate: typed request bodies (no JSON
-//! tree on the send path) and the success response.
+//! The platform's JSON, private to this crate: typed, borrowed request bodies
+//! (no JSON tree on the send path) and the success responses.
 
 use serde::{Deserialize, Serialize};
-use switchboard::{Content, Error, ErrorKind, Message, Receipt, RecipientKind};
+use switchboard::{
+    AcceptanceStatus, ChoiceSection, Contact, Content, Error, ErrorKind, Media, MediaKind,
+    MediaSource, Message, Receipt, RecipientKind, ReplyButton, SenderAction,
+};
 
+use crate::model::{FlowRef, Header, Hsm, Interactive, InteractiveAction, Options, Template, Ttl};
 use crate::Dialect;
 
 /// `POST …/messages` body, both dialects (api-contract §1, §2).
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct Outgoing<'a> {
     /// Cloud only: always `"whatsapp"`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -23,8 +27,33 @@ struct Outgoing<'a> {
     context: Option<Context<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     biz_opaque_callback_data: Option<&'a str>,
+    /// On-Premises only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ttl: Option<&'a Ttl>,
     #[serde(skip_serializing_if = "Option::is_none")]
     text: Option<TextObject<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<MediaObject<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    audio: Option<MediaObject<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    video: Option<MediaObject<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    document: Option<MediaObject<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sticker: Option<MediaObject<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<LocationObject<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    contacts: Option<Vec<ContactObject<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reaction: Option<ReactionObject<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    interactive: Option<InteractiveObject<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    template: Option<&'a Template>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hsm: Option<&'a Hsm>,
 }
 
 #[derive(Serialize)]
@@ -40,9 +69,412 @@ struct TextObject<'a> {
     preview_url: Option<bool>,
 }
 
+#[derive(Serialize)]
+struct MediaObject<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    link: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    caption: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    filename: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    voice: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    provider: Option<Provider<'a>>,
+}
+
+#[derive(Serialize)]
+struct Provider<'a> {
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct LocationObject<'a> {
+    latitude: f64,
+    longitude: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    address: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ContactObject<'a> {
+    name: &'a switchboard::ContactName,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    phones: Vec<Labelled<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    emails: Vec<Labelled<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    urls: Vec<Labelled<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    addresses: Vec<AddressObject<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    org: Option<&'a switchboard::ContactOrg>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    birthday: Option<&'a str>,
+}
+
+/// A phone, e-mail or URL entry: the neutral `label` is WhatsApp's `type`.
+#[derive(Serialize)]
+struct Labelled<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    phone: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    label: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    wa_id: Option<&'a str>,
+}
+
+/// A postal address: the neutral `label` is WhatsApp's `type`.
+#[derive(Serialize)]
+struct AddressObject<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    street: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    city: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    state: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    zip: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    country: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    country_code: Option<&'a str>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    label: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ReactionObject<'a> {
+    message_id: &'a str,
+    emoji: &'a str,
+}
+
+#[derive(Serialize)]
+struct InteractiveObject<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    header: Option<HeaderObject<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body: Option<BodyText<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    footer: Option<BodyText<'a>>,
+    action: ActionObject<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum HeaderObject<'a> {
+    Text {
+        #[serde(rename = "type")]
+        kind: &'static str,
+        text: &'a str,
+    },
+    Typed(&'a Header),
+}
+
+#[derive(Serialize)]
+struct BodyText<'a> {
+    text: &'a str,
+}
+
+#[derive(Serialize, Default)]
+struct ActionObject<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    button: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    buttons: Option<Vec<ButtonObject<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    catalog_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    product_retailer_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sections: Option<Sections<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parameters: Option<ActionParameters<'a>>,
+}
+
+#[derive(Serialize)]
+struct ButtonObject<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    reply: &'a ReplyButton,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Sections<'a> {
+    /// List sections: the neutral `ChoiceSection` has the platform's shape.
+    List(&'a [ChoiceSection]),
+    Products(Vec<ProductSectionObject<'a>>),
+}
+
+#[derive(Serialize)]
+struct ProductSectionObject<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<&'a str>,
+    product_items: Vec<ProductItem<'a>>,
+}
+
+#[derive(Serialize)]
+struct ProductItem<'a> {
+    product_retailer_id: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum ActionParameters<'a> {
+    Catalog {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        thumbnail_product_retailer_id: Option<&'a str>,
+    },
+    CtaUrl {
+        display_text: &'a str,
+        url: &'a str,
+    },
+    Flow(FlowParameters<'a>),
+}
+
+#[derive(Serialize)]
+struct FlowParameters<'a> {
+    /// Must be "3" (On-Premises reference, `flow_message_version`).
+    flow_message_version: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    flow_token: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    flow_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    flow_name: Option<&'a str>,
+    flow_cta: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mode: Option<crate::model::FlowMode>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    flow_action: Option<crate::model::FlowActionKind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    flow_action_payload: Option<&'a crate::model::FlowPayload>,
+}
+
+/// Mark-as-read (optionally with the typing indicator): a body of its own.
+#[derive(Serialize)]
+struct MarkRead<'a> {
+    messaging_product: &'static str,
+    status: &'static str,
+    message_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    typing_indicator: Option<TypingIndicator>,
+}
+
+#[derive(Serialize)]
+struct TypingIndicator {
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+fn media_object<'a>(media: &'a Media, options: Option<&'a Options>) -> MediaObject<'a> {
+    let (id, link) = match &media.source {
+        MediaSource::Id(id) => (Some(id.as_str()), None),
+        MediaSource::Url(url) => (None, Some(url.as_str())),
+        _ => (None, None),
+    };
+    MediaObject {
+        id,
+        link,
+        caption: media.caption.as_deref(),
+        filename: media.filename.as_deref(),
+        voice: options
+            .filter(|o| o.voice && media.kind == MediaKind::Audio)
+            .map(|_| true),
+        provider: options
+            .and_then(|o| o.media_provider.as_deref())
+            .map(|name| Provider { name }),
+    }
+}
+
+fn labelled<'a>(
+    phone: Option<&'a str>,
+    email: Option<&'a str>,
+    url: Option<&'a str>,
+    label: &'a Option<String>,
+    wa_id: Option<&'a str>,
+) -> Labelled<'a> {
+    Labelled {
+        phone,
+        email,
+        url,
+        label: label.as_deref(),
+        wa_id,
+    }
+}
+
+fn contact_object(c: &Contact) -> ContactObject<'_> {
+    ContactObject {
+        name: &c.name,
+        phones: c
+            .phones
+            .iter()
+            .map(|p| {
+                labelled(
+                    Some(p.phone.as_str()),
+                    None,
+                    None,
+                    &p.label,
+                    p.wa_id.as_deref(),
+                )
+            })
+            .collect(),
+        emails: c
+            .emails
+            .iter()
+            .map(|e| labelled(None, Some(e.email.as_str()), None, &e.label, None))
+            .collect(),
+        urls: c
+            .urls
+            .iter()
+            .map(|u| labelled(None, None, Some(u.url.as_str()), &u.label, None))
+            .collect(),
+        addresses: c
+            .addresses
+            .iter()
+            .map(|a| AddressObject {
+                street: a.street.as_deref(),
+                city: a.city.as_deref(),
+                state: a.state.as_deref(),
+                zip: a.zip.as_deref(),
+                country: a.country.as_deref(),
+                country_code: a.country_code.as_deref(),
+                label: a.label.as_deref(),
+            })
+            .collect(),
+        org: c.org.as_ref(),
+        birthday: c.birthday.as_deref(),
+    }
+}
+
+fn text_header(text: Option<&str>) -> Option<HeaderObject<'_>> {
+    text.map(|text| HeaderObject::Text { kind: "text", text })
+}
+
+fn buttons(buttons: &[ReplyButton]) -> Vec<ButtonObject<'_>> {
+    buttons
+        .iter()
+        .map(|reply| ButtonObject {
+            kind: "reply",
+            reply,
+        })
+        .collect()
+}
+
+fn interactive_object(i: &Interactive) -> InteractiveObject<'_> {
+    let mut action = ActionObject::default();
+    match &i.action {
+        InteractiveAction::Buttons(b) => action.buttons = Some(buttons(b)),
+        InteractiveAction::List { button, sections } => {
+            action.button = Some(button);
+            action.sections = Some(Sections::List(sections));
+        }
+        InteractiveAction::Product {
+            catalog_id,
+            product_retailer_id,
+        } => {
+            action.catalog_id = Some(catalog_id);
+            action.product_retailer_id = Some(product_retailer_id);
+        }
+        InteractiveAction::ProductList {
+            catalog_id,
+            sections,
+        } => {
+            action.catalog_id = Some(catalog_id);
+            action.sections = Some(Sections::Products(
+                sections
+                    .iter()
+                    .map(|s| ProductSectionObject {
+                        title: s.title.as_deref(),
+                        product_items: s
+                            .product_retailer_ids
+                            .iter()
+                            .map(|id| ProductItem {
+                                product_retailer_id: id,
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            ));
+        }
+        InteractiveAction::CatalogMessage {
+            thumbnail_product_retailer_id,
+        } => {
+            action.name = Some("catalog_message");
+            action.parameters = Some(ActionParameters::Catalog {
+                thumbnail_product_retailer_id: thumbnail_product_retailer_id.as_deref(),
+            });
+        }
+        InteractiveAction::Flow(f) => {
+            action.name = Some("flow");
+            let (flow_id, flow_name) = match &f.flow {
+                FlowRef::Id(id) => (Some(id.as_str()), None),
+                FlowRef::Name(n) => (None, Some(n.as_str())),
+            };
+            action.parameters = Some(ActionParameters::Flow(FlowParameters {
+                flow_message_version: "3",
+                flow_token: f.flow_token.as_deref(),
+                flow_id,
+                flow_name,
+                flow_cta: &f.flow_cta,
+                mode: f.mode,
+                flow_action: f.flow_action,
+                flow_action_payload: f.flow_action_payload.as_ref(),
+            }));
+        }
+        InteractiveAction::CtaUrl { display_text, url } => {
+            action.name = Some("cta_url");
+            action.parameters = Some(ActionParameters::CtaUrl { display_text, url });
+        }
+        InteractiveAction::LocationRequest => action.name = Some("send_location"),
+    }
+    InteractiveObject {
+        kind: i.kind(),
+        header: i.header.as_ref().map(|h| match h {
+            Header::Text { text } => HeaderObject::Text { kind: "text", text },
+            other => HeaderObject::Typed(other),
+        }),
+        body: i.body.as_deref().map(|text| BodyText { text }),
+        footer: i.footer.as_deref().map(|text| BodyText { text }),
+        action,
+    }
+}
+
+fn channel_error(what: &str) -> Error {
+    Error::new(ErrorKind::InvalidMessage, what.to_string())
+}
+
 /// Serializes a validated message.
-pub(crate) fn serialize(dialect: Dialect, message: &Message) -> Result<Vec<u8>, String> {
+pub(crate) fn serialize(
+    dialect: Dialect,
+    message: &Message,
+    options: Option<&Options>,
+) -> Result<Vec<u8>, Error> {
     let cloud = dialect == Dialect::Cloud;
+    if let Content::SenderAction(SenderAction { action, message_id }) = &message.content {
+        let body = MarkRead {
+            messaging_product: "whatsapp",
+            status: "read",
+            message_id: message_id.as_deref().unwrap_or_default(),
+            typing_indicator: (*action == switchboard::SenderActionKind::TypingOn
+                || options.is_some_and(|o| o.typing_indicator))
+            .then_some(TypingIndicator { kind: "text" }),
+        };
+        return serde_json::to_vec(&body).map_err(|e| channel_error(&e.to_string()));
+    }
     let mut out = Outgoing {
         messaging_product: cloud.then_some("whatsapp"),
         recipient_type: if message.to.kind == RecipientKind::Group {
@@ -51,8 +483,6 @@ pub(crate) fn serialize(dialect: Dialect, message: &Message) -> Result<Vec<u8>, 
             "individual"
         },
         to: &message.to.id,
-        kind: "",
-        preview_url: None,
         context: message
             .options
             .reply_to
@@ -63,8 +493,10 @@ pub(crate) fn serialize(dialect: Dialect, message: &Message) -> Result<Vec<u8>, 
         } else {
             None
         },
-        text: None,
+        ttl: options.and_then(|o| o.ttl.as_ref()).filter(|_| !cloud),
+        ..Outgoing::default()
     };
+    let typed;
     match &message.content {
         Content::Text(t) => {
             out.kind = "text";
@@ -81,9 +513,90 @@ pub(crate) fn serialize(dialect: Dialect, message: &Message) -> Result<Vec<u8>, 
                 });
             }
         }
-        other => return Err(format!("{} content cannot be serialized", other.kind())),
+        Content::Media(m) => {
+            let object = Some(media_object(m, options));
+            match m.kind {
+                MediaKind::Image => (out.kind, out.image) = ("image", object),
+                MediaKind::Audio => (out.kind, out.audio) = ("audio", object),
+                MediaKind::Video => (out.kind, out.video) = ("video", object),
+                MediaKind::Document => (out.kind, out.document) = ("document", object),
+                MediaKind::Sticker => (out.kind, out.sticker) = ("sticker", object),
+                _ => return Err(channel_error("unknown media kind")),
+            }
+        }
+        Content::Location(l) => {
+            out.kind = "location";
+            out.location = Some(LocationObject {
+                latitude: l.latitude,
+                longitude: l.longitude,
+                name: l.name.as_deref(),
+                address: l.address.as_deref(),
+            });
+        }
+        Content::Contacts(c) => {
+            out.kind = "contacts";
+            out.contacts = Some(c.contacts.iter().map(contact_object).collect());
+        }
+        Content::Reaction(r) => {
+            out.kind = "reaction";
+            out.reaction = Some(ReactionObject {
+                message_id: &r.message_id,
+                emoji: &r.emoji,
+            });
+        }
+        Content::ReplyButtons(b) => {
+            out.kind = "interactive";
+            out.interactive = Some(InteractiveObject {
+                kind: "button",
+                header: text_header(b.header.as_deref()),
+                body: Some(BodyText { text: &b.body }),
+                footer: b.footer.as_deref().map(|text| BodyText { text }),
+                action: ActionObject {
+                    buttons: Some(buttons(&b.buttons)),
+                    ..ActionObject::default()
+                },
+            });
+        }
+        Content::ChoiceList(l) => {
+            out.kind = "interactive";
+            out.interactive = Some(InteractiveObject {
+                kind: "list",
+                header: text_header(l.header.as_deref()),
+                body: Some(BodyText { text: &l.body }),
+                footer: l.footer.as_deref().map(|text| BodyText { text }),
+                action: ActionObject {
+                    button: Some(&l.button),
+                    sections: Some(Sections::List(&l.sections)),
+                    ..ActionObject::default()
+                },
+            });
+        }
+        Content::Channel(c) => {
+            typed = crate::validate::decode(&c.0)?;
+            match &typed {
+                crate::validate::Typed::Template(t) => {
+                    out.kind = "template";
+                    out.template = Some(&**t);
+                }
+                crate::validate::Typed::Hsm(h) => {
+                    out.kind = "hsm";
+                    out.hsm = Some(&**h);
+                }
+                crate::validate::Typed::Interactive(i) => {
+                    out.kind = "interactive";
+                    out.interactive = Some(interactive_object(i));
+                }
+            }
+            return serde_json::to_vec(&out).map_err(|e| channel_error(&e.to_string()));
+        }
+        other => {
+            return Err(channel_error(&format!(
+                "{} content cannot be serialized",
+                other.kind()
+            )))
+        }
     }
-    serde_json::to_vec(&out).map_err(|e| e.to_string())
+    serde_json::to_vec(&out).map_err(|e| channel_error(&e.to_string()))
 }
 
 /// The success response (api-contract §1.2; On-Premises has only `messages`).
@@ -108,29 +621,66 @@ struct MessageOut {
     message_status: Option<String>,
 }
 
+/// `{"success": true}`, the answer to mark-as-read.
+#[derive(Deserialize)]
+struct SuccessResponse {
+    success: bool,
+}
+
+fn unexpected(channel: &str, what: String) -> Error {
+    // The platform answered 2xx: the message may well have been accepted,
+    // so this is never classified as temporary (a retry could duplicate it).
+    Error::new(ErrorKind::UnexpectedResponse, what)
+        .with_channel(channel)
+        .with_temporary(false)
+}
+
+/// Turns the 2xx body of a mark-as-read into a receipt for the message read.
+pub(crate) fn parse_read_receipt(
+    channel: &str,
+    message_id: &str,
+    body: &[u8],
+) -> Result<Receipt, Error> {
+    match serde_json::from_slice::<SuccessResponse>(body) {
+        Ok(SuccessResponse { success: true }) => Ok(Receipt {
+            channel: channel.to_string(),
+            message_id: message_id.to_string(),
+            recipient_id: None,
+            status: AcceptanceStatus::Accepted,
+        }),
+        _ => Err(unexpected(
+            channel,
+            format!(
+                "mark-as-read did not answer success: {}",
+                switchboard::http::snippet(body)
+            ),
+        )),
+    }
+}
+
 /// Turns a 2xx body into a receipt.
 pub(crate) fn parse_receipt(channel: &str, body: &[u8]) -> Result<Receipt, Error> {
-    let unexpected = |what: String| {
-        // The platform answered 2xx: the message may well have been accepted,
-        // so this is never classified as temporary (a retry could duplicate it).
-        Error::new(ErrorKind::UnexpectedResponse, what)
-            .with_channel(channel)
-            .with_temporary(false)
-    };
     let parsed: SendResponse = serde_json::from_slice(body).map_err(|e| {
-        unexpected(format!(
-            "the success response does not parse ({e}): {}",
-            switchboard::http::snippet(body)
-        ))
+        unexpected(
+            channel,
+            format!(
+                "the success response does not parse ({e}): {}",
+                switchboard::http::snippet(body)
+            ),
+        )
     })?;
     let Some(first) = parsed.messages.into_iter().next() else {
-        return Err(unexpected(format!(
-            "the success response has no messages[].id: {}",
-            switchboard::http::snippet(body)
-        )));
+        return Err(unexpected(
+            channel,
+            format!(
+                "the success response has no messages[].id: {}",
+                switchboard::http::snippet(body)
+            ),
+        ));
     };
     if first.id.is_empty() {
         return Err(unexpected(
+            channel,
             "the success response has an empty message id".into(),
         ));
     }
@@ -156,6 +706,11 @@ mod tests {
         assert_eq!(r.message_id, "wamid.HBg");
         assert_eq!(r.recipient_id.as_deref(), Some("16505551234"));
         assert_eq!(r.status, AcceptanceStatus::HeldForQualityAssessment);
+        let paused = br#"{"messages":[{"id":"w","message_status":"paused"}]}"#;
+        assert_eq!(
+            parse_receipt("wa", paused).unwrap().status,
+            AcceptanceStatus::Paused
+        );
     }
 
     #[test]
@@ -186,5 +741,20 @@ mod tests {
             assert_eq!(e.kind(), ErrorKind::UnexpectedResponse, "{e}");
             assert!(!e.is_temporary());
         }
+        for body in [
+            &b""[..],
+            b"{}",
+            br#"{"success":false}"#,
+            br#"{"success":"yes"}"#,
+        ] {
+            let e = parse_read_receipt("wa", "wamid.1", body).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::UnexpectedResponse);
+        }
+        assert_eq!(
+            parse_read_receipt("wa", "wamid.1", br#"{"success":true}"#)
+                .unwrap()
+                .message_id,
+            "wamid.1"
+        );
     }
 }

@@ -1,0 +1,826 @@
+//! WhatsApp-only content and options, as typed builders that convert into
+//! [`switchboard::Content`] (or attach to a message as an extension).
+
+use serde::{Deserialize, Serialize};
+use switchboard::{ChannelContent, ChannelPayload, Content};
+
+use crate::PLATFORM;
+
+/// Where WhatsApp finds a media file used inside a template or an interactive header.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MediaRef {
+    /// A media id uploaded to WhatsApp earlier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// A public http(s) URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+    /// The file name (documents only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filename: Option<String>,
+}
+
+impl MediaRef {
+    /// A media id.
+    pub fn id(id: impl Into<String>) -> Self {
+        MediaRef {
+            id: Some(id.into()),
+            link: None,
+            filename: None,
+        }
+    }
+
+    /// A public http(s) URL.
+    pub fn link(url: impl Into<String>) -> Self {
+        MediaRef {
+            id: None,
+            link: Some(url.into()),
+            filename: None,
+        }
+    }
+
+    /// Sets the file name (documents).
+    pub fn filename(mut self, name: impl Into<String>) -> Self {
+        self.filename = Some(name.into());
+        self
+    }
+}
+
+// ---------------------------------------------------------------- templates
+
+/// A message template (the only content allowed outside the 24-hour window).
+///
+/// ```
+/// use switchboard_whatsapp::{Template, Parameter, ButtonParameter};
+/// let t = Template::new("order_shipped", "en_US")
+///     .body([Parameter::text("Ada"), Parameter::text("#1042")])
+///     .quick_reply_button(0, "track-1042");
+/// let content: switchboard::Content = t.into();
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Template {
+    /// The template name (≤512 characters).
+    pub name: String,
+    /// The template language.
+    pub language: Language,
+    /// The template namespace (On-Premises only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Header, body and button parameters.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub components: Vec<Component>,
+}
+
+impl Template {
+    /// A template by name and language code (e.g. `en_US`).
+    pub fn new(name: impl Into<String>, language: impl Into<String>) -> Self {
+        Template {
+            name: name.into(),
+            language: Language {
+                code: language.into(),
+                policy: None,
+            },
+            namespace: None,
+            components: Vec::new(),
+        }
+    }
+
+    /// Sets the language policy (`deterministic`).
+    pub fn deterministic(mut self) -> Self {
+        self.language.policy = Some(LanguagePolicy::Deterministic);
+        self
+    }
+
+    /// Sets the namespace (On-Premises).
+    pub fn namespace(mut self, namespace: impl Into<String>) -> Self {
+        self.namespace = Some(namespace.into());
+        self
+    }
+
+    /// Adds a header component with its parameters.
+    pub fn header(mut self, parameters: impl IntoIterator<Item = Parameter>) -> Self {
+        self.components.push(Component::Header {
+            parameters: parameters.into_iter().collect(),
+        });
+        self
+    }
+
+    /// Adds a body component with its parameters.
+    pub fn body(mut self, parameters: impl IntoIterator<Item = Parameter>) -> Self {
+        self.components.push(Component::Body {
+            parameters: parameters.into_iter().collect(),
+        });
+        self
+    }
+
+    /// Adds a button component.
+    pub fn button(
+        mut self,
+        sub_type: ButtonSubType,
+        index: u8,
+        parameters: impl IntoIterator<Item = ButtonParameter>,
+    ) -> Self {
+        self.components.push(Component::Button {
+            sub_type,
+            index: ButtonIndex(index),
+            parameters: parameters.into_iter().collect(),
+        });
+        self
+    }
+
+    /// Adds a quick-reply button returning `payload` when tapped.
+    pub fn quick_reply_button(self, index: u8, payload: impl Into<String>) -> Self {
+        self.button(
+            ButtonSubType::QuickReply,
+            index,
+            [ButtonParameter::Payload {
+                payload: payload.into(),
+            }],
+        )
+    }
+}
+
+impl ChannelPayload for Template {
+    const CHANNEL: &'static str = PLATFORM;
+    const KIND: &'static str = "template";
+}
+
+impl From<Template> for Content {
+    fn from(t: Template) -> Self {
+        Content::Channel(ChannelContent::new(t))
+    }
+}
+
+/// A template language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Language {
+    /// The language and locale code, e.g. `en_US`.
+    pub code: String,
+    /// The language policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<LanguagePolicy>,
+}
+
+/// How WhatsApp picks the template language.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LanguagePolicy {
+    /// Exactly the given language.
+    Deterministic,
+}
+
+/// A template component.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Component {
+    /// Header parameters (text or media).
+    Header {
+        /// The parameters.
+        parameters: Vec<Parameter>,
+    },
+    /// Body parameters.
+    Body {
+        /// The parameters.
+        parameters: Vec<Parameter>,
+    },
+    /// A button's parameters.
+    Button {
+        /// The button sub-type.
+        sub_type: ButtonSubType,
+        /// The button position, 0–9.
+        index: ButtonIndex,
+        /// The button parameters.
+        #[serde(default)]
+        parameters: Vec<ButtonParameter>,
+    },
+}
+
+/// A template button position, 0–9; serialized as a string as in Meta's docs
+/// (both `0` and `"0"` are read back).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ButtonIndex(pub u8);
+
+impl Serialize for ButtonIndex {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for ButtonIndex {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Either {
+            N(u8),
+            S(String),
+        }
+        match Either::deserialize(d)? {
+            Either::N(n) => Ok(ButtonIndex(n)),
+            Either::S(s) => s
+                .trim()
+                .parse()
+                .map(ButtonIndex)
+                .map_err(|_| serde::de::Error::custom(format!("button index {s:?} is not 0-9"))),
+        }
+    }
+}
+
+/// Template button sub-types (On-Premises reference and api-contract §1).
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ButtonSubType {
+    /// Returns a payload when tapped.
+    QuickReply,
+    /// Opens a dynamic URL (the parameter is the URL suffix).
+    Url,
+    /// Copies a coupon code.
+    CopyCode,
+    /// Opens a Flow.
+    Flow,
+    /// Opens the catalog.
+    #[serde(alias = "CATALOG")]
+    Catalog,
+}
+
+/// A header or body parameter of a template.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Parameter {
+    /// Text.
+    Text {
+        /// The text.
+        text: String,
+    },
+    /// An amount of money.
+    Currency {
+        /// The currency.
+        currency: Currency,
+    },
+    /// A date and time.
+    DateTime {
+        /// The date and time.
+        date_time: DateTime,
+    },
+    /// An image (headers).
+    Image {
+        /// The image.
+        image: MediaRef,
+    },
+    /// A document (headers).
+    Document {
+        /// The document.
+        document: MediaRef,
+    },
+    /// A video (headers).
+    Video {
+        /// The video.
+        video: MediaRef,
+    },
+}
+
+impl Parameter {
+    /// A text parameter.
+    pub fn text(text: impl Into<String>) -> Self {
+        Parameter::Text { text: text.into() }
+    }
+
+    /// An image parameter.
+    pub fn image(image: MediaRef) -> Self {
+        Parameter::Image { image }
+    }
+
+    /// A currency parameter: `amount_1000` is the amount times 1000.
+    pub fn currency(
+        fallback_value: impl Into<String>,
+        code: impl Into<String>,
+        amount_1000: i64,
+    ) -> Self {
+        Parameter::Currency {
+            currency: Currency {
+                fallback_value: fallback_value.into(),
+                code: code.into(),
+                amount_1000,
+            },
+        }
+    }
+}
+
+/// A currency amount.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Currency {
+    /// Shown when the amount cannot be localized.
+    pub fallback_value: String,
+    /// ISO 4217 code.
+    pub code: String,
+    /// The amount times 1000.
+    pub amount_1000: i64,
+}
+
+/// A date and time; only `fallback_value` is required.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DateTime {
+    /// Shown as is (localization of the other fields is not applied by the platform).
+    pub fallback_value: String,
+    /// Day of the week, 1 (Monday) – 7.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day_of_week: Option<u8>,
+    /// Year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+    /// Month, 1–12.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub month: Option<u8>,
+    /// Day of the month, 1–31.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day_of_month: Option<u8>,
+    /// Hour, 0–23.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hour: Option<u8>,
+    /// Minute, 0–59.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minute: Option<u8>,
+    /// `GREGORIAN` or `SOLAR_HIJRI`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<String>,
+}
+
+/// A parameter of a template button.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ButtonParameter {
+    /// The payload of a quick-reply button.
+    Payload {
+        /// The payload returned in the webhook.
+        payload: String,
+    },
+    /// The URL suffix of a dynamic URL button.
+    Text {
+        /// The suffix.
+        text: String,
+    },
+    /// The code of a copy-code button.
+    CouponCode {
+        /// The code.
+        coupon_code: String,
+    },
+    /// The action of a flow or catalog button.
+    Action {
+        /// The action.
+        action: ButtonAction,
+    },
+}
+
+/// The action of a flow or catalog template button.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ButtonAction {
+    /// Flow token (flow buttons).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flow_token: Option<String>,
+    /// Flow input data (flow buttons).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flow_action_data: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The product shown as thumbnail (catalog buttons).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbnail_product_retailer_id: Option<String>,
+}
+
+// ------------------------------------------------------------------- legacy hsm
+
+/// The legacy On-Premises `hsm` template object (deprecated in v2.39 in favour
+/// of [`Template`]; kept for old clients).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hsm {
+    /// The template namespace.
+    pub namespace: String,
+    /// The template name.
+    pub element_name: String,
+    /// The language.
+    pub language: Language,
+    /// The values of the template variables, in order.
+    pub localizable_params: Vec<LocalizableParam>,
+}
+
+/// One value of an [`Hsm`] template.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocalizableParam {
+    /// The value.
+    pub default: String,
+}
+
+impl ChannelPayload for Hsm {
+    const CHANNEL: &'static str = PLATFORM;
+    const KIND: &'static str = "hsm";
+}
+
+impl From<Hsm> for Content {
+    fn from(h: Hsm) -> Self {
+        Content::Channel(ChannelContent::new(h))
+    }
+}
+
+// ---------------------------------------------------------------- interactive
+
+/// An interactive message: optional header and footer, a body, an action.
+///
+/// Neutral [`ReplyButtons`](switchboard::ReplyButtons) and
+/// [`ChoiceList`](switchboard::ChoiceList) cover plain buttons and lists; this
+/// builder adds media headers and the WhatsApp-only actions.
+///
+/// ```
+/// use switchboard_whatsapp::{Interactive, InteractiveAction};
+/// let msg = Interactive::new(InteractiveAction::CtaUrl {
+///     display_text: "See Dates".into(),
+///     url: "https://www.luckyshrub.com".into(),
+/// })
+/// .body("Tap the button below to see available dates.");
+/// let content: switchboard::Content = msg.into();
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Interactive {
+    /// The header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header: Option<Header>,
+    /// The body text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// The footer text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub footer: Option<String>,
+    /// What the recipient can do.
+    pub action: InteractiveAction,
+}
+
+impl Interactive {
+    /// An interactive message with `action`.
+    pub fn new(action: InteractiveAction) -> Self {
+        Interactive {
+            header: None,
+            body: None,
+            footer: None,
+            action,
+        }
+    }
+
+    /// Sets the header.
+    pub fn header(mut self, header: Header) -> Self {
+        self.header = Some(header);
+        self
+    }
+
+    /// Sets the body text.
+    pub fn body(mut self, text: impl Into<String>) -> Self {
+        self.body = Some(text.into());
+        self
+    }
+
+    /// Sets the footer text.
+    pub fn footer(mut self, text: impl Into<String>) -> Self {
+        self.footer = Some(text.into());
+        self
+    }
+
+    /// The platform's `interactive.type` of this message.
+    pub fn kind(&self) -> &'static str {
+        self.action.kind()
+    }
+}
+
+impl ChannelPayload for Interactive {
+    const CHANNEL: &'static str = PLATFORM;
+    const KIND: &'static str = "interactive";
+}
+
+impl From<Interactive> for Content {
+    fn from(i: Interactive) -> Self {
+        Content::Channel(ChannelContent::new(i))
+    }
+}
+
+/// An interactive header.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Header {
+    /// Text (≤60 characters).
+    Text {
+        /// The text.
+        text: String,
+    },
+    /// An image.
+    Image {
+        /// The image.
+        image: MediaRef,
+    },
+    /// A video.
+    Video {
+        /// The video.
+        video: MediaRef,
+    },
+    /// A document.
+    Document {
+        /// The document.
+        document: MediaRef,
+    },
+}
+
+impl Header {
+    /// A text header.
+    pub fn text(text: impl Into<String>) -> Self {
+        Header::Text { text: text.into() }
+    }
+}
+
+/// The action of an interactive message; it decides `interactive.type`.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InteractiveAction {
+    /// Reply buttons (`button`).
+    Buttons(Vec<switchboard::ReplyButton>),
+    /// A list (`list`).
+    List {
+        /// The label of the button that opens the list.
+        button: String,
+        /// The sections.
+        sections: Vec<switchboard::ChoiceSection>,
+    },
+    /// One product (`product`).
+    Product {
+        /// The catalog id.
+        catalog_id: String,
+        /// The product's retailer id.
+        product_retailer_id: String,
+    },
+    /// Several products in sections (`product_list`).
+    ProductList {
+        /// The catalog id.
+        catalog_id: String,
+        /// The sections.
+        sections: Vec<ProductSection>,
+    },
+    /// The whole catalog (`catalog_message`).
+    CatalogMessage {
+        /// The product shown as thumbnail.
+        thumbnail_product_retailer_id: Option<String>,
+    },
+    /// A Flow (`flow`).
+    Flow(FlowAction),
+    /// A call-to-action URL button (`cta_url`).
+    CtaUrl {
+        /// The button label (≤20 characters).
+        display_text: String,
+        /// The URL opened.
+        url: String,
+    },
+    /// Asks the recipient to share their location (`location_request_message`).
+    LocationRequest,
+}
+
+impl InteractiveAction {
+    /// The platform's `interactive.type` for this action.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            InteractiveAction::Buttons(_) => "button",
+            InteractiveAction::List { .. } => "list",
+            InteractiveAction::Product { .. } => "product",
+            InteractiveAction::ProductList { .. } => "product_list",
+            InteractiveAction::CatalogMessage { .. } => "catalog_message",
+            InteractiveAction::Flow(_) => "flow",
+            InteractiveAction::CtaUrl { .. } => "cta_url",
+            InteractiveAction::LocationRequest => "location_request_message",
+        }
+    }
+}
+
+/// A section of a product list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductSection {
+    /// The section title (≤24 characters; required with more than one section).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The products' retailer ids.
+    pub product_retailer_ids: Vec<String>,
+}
+
+/// The parameters of a Flow message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FlowAction {
+    /// Which Flow: by id (published) or by name.
+    pub flow: FlowRef,
+    /// The label of the button that opens the Flow.
+    pub flow_cta: String,
+    /// A token identifying this Flow session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flow_token: Option<String>,
+    /// `draft` or `published` (the platform's default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<FlowMode>,
+    /// `navigate` (the platform's default) or `data_exchange`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flow_action: Option<FlowActionKind>,
+    /// The first screen and its data (with `navigate`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flow_action_payload: Option<FlowPayload>,
+}
+
+/// Which Flow to open.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlowRef {
+    /// By id.
+    Id(String),
+    /// By name.
+    Name(String),
+}
+
+/// The mode of a Flow.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlowMode {
+    /// A draft Flow (for testing).
+    Draft,
+    /// A published Flow.
+    Published,
+}
+
+/// How a Flow starts.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlowActionKind {
+    /// Open the given first screen.
+    Navigate,
+    /// Ask the business endpoint for the first screen.
+    DataExchange,
+}
+
+/// The first screen of a Flow and its input data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FlowPayload {
+    /// The screen id.
+    pub screen: String,
+    /// The input data (a non-empty object when present).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+// -------------------------------------------------------------------- options
+
+/// WhatsApp-only options of one message, attached with
+/// [`Message::with_extension`](switchboard::Message::with_extension).
+///
+/// ```
+/// use switchboard::{Media, MediaKind, MediaSource, Message, Recipient};
+/// use switchboard_whatsapp::Options;
+/// let voice_note = Message::new(
+///     Recipient::phone_number("+16505551234"),
+///     Media::new(MediaKind::Audio, MediaSource::Id("1013859600285441".into())),
+/// )
+/// .with_extension(Options::default().voice());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Options {
+    /// Send an audio file as a voice note (`audio.voice`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub voice: bool,
+    /// On-Premises: the media provider configured for a link that needs credentials.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_provider: Option<String>,
+    /// On-Premises: how long the message may wait for delivery.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttl: Option<Ttl>,
+    /// With a mark-as-read sender action, also show the typing indicator.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub typing_indicator: bool,
+}
+
+impl Options {
+    /// Sends audio as a voice note.
+    pub fn voice(mut self) -> Self {
+        self.voice = true;
+        self
+    }
+
+    /// Uses an On-Premises media provider.
+    pub fn media_provider(mut self, name: impl Into<String>) -> Self {
+        self.media_provider = Some(name.into());
+        self
+    }
+
+    /// Sets the On-Premises time to live.
+    pub fn ttl(mut self, ttl: Ttl) -> Self {
+        self.ttl = Some(ttl);
+        self
+    }
+}
+
+impl ChannelPayload for Options {
+    const CHANNEL: &'static str = PLATFORM;
+    const KIND: &'static str = "options";
+}
+
+/// On-Premises time to live: an ISO-8601 duration (`P7D`) or seconds,
+/// between 1 and 30 days (On-Premises `/v1/messages` reference, `ttl`).
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Ttl {
+    /// A number of seconds.
+    Seconds(u64),
+    /// An ISO-8601 duration such as `P7D` or `PT36H`.
+    Iso8601(String),
+}
+
+impl Ttl {
+    /// The duration in seconds, or why it cannot be read.
+    pub fn seconds(&self) -> Result<u64, String> {
+        match self {
+            Ttl::Seconds(s) => Ok(*s),
+            Ttl::Iso8601(s) => parse_iso8601_duration(s),
+        }
+    }
+}
+
+/// Parses `PnW`, `PnD`, `PTnH`, `PTnM`, `PTnS` and their combinations.
+fn parse_iso8601_duration(text: &str) -> Result<u64, String> {
+    let bad = || format!("{text:?} is not an ISO-8601 duration such as P7D or PT36H");
+    let rest = text.strip_prefix('P').ok_or_else(bad)?;
+    let (date, time) = match rest.split_once('T') {
+        Some((d, t)) if !t.is_empty() => (d, Some(t)),
+        Some(_) => return Err(bad()),
+        None => (rest, None),
+    };
+    if date.is_empty() && time.is_none() {
+        return Err(bad());
+    }
+    let mut total: u64 = 0;
+    let mut take = |part: &str, units: &[(char, u64)]| -> Result<(), String> {
+        let mut number = String::new();
+        let mut allowed = units.iter();
+        for c in part.chars() {
+            if c.is_ascii_digit() {
+                number.push(c);
+                continue;
+            }
+            let (_, secs) = allowed.find(|(u, _)| *u == c).ok_or_else(bad)?;
+            let n: u64 = number.parse().map_err(|_| bad())?;
+            total = n
+                .checked_mul(*secs)
+                .and_then(|v| total.checked_add(v))
+                .ok_or_else(bad)?;
+            number.clear();
+        }
+        if number.is_empty() {
+            Ok(())
+        } else {
+            Err(bad())
+        }
+    };
+    take(date, &[('W', 7 * 86400), ('D', 86400)])?;
+    if let Some(t) = time {
+        take(t, &[('H', 3600), ('M', 60), ('S', 1)])?;
+    }
+    Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso8601_durations() {
+        assert_eq!(Ttl::Iso8601("P7D".into()).seconds(), Ok(604800));
+        assert_eq!(Ttl::Iso8601("P1W".into()).seconds(), Ok(604800));
+        assert_eq!(Ttl::Iso8601("PT36H".into()).seconds(), Ok(129600));
+        assert_eq!(Ttl::Iso8601("P1DT12H30M5S".into()).seconds(), Ok(131405));
+        for bad in [
+            "",
+            "P",
+            "PT",
+            "7D",
+            "P7",
+            "PD",
+            "P1H",
+            "PT1D",
+            "P99999999999999999999D",
+        ] {
+            assert!(Ttl::Iso8601(bad.into()).seconds().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn button_index_reads_numbers_and_strings() {
+        let a: ButtonIndex = serde_json::from_str("0").unwrap();
+        let b: ButtonIndex = serde_json::from_str("\"9\"").unwrap();
+        assert_eq!((a.0, b.0), (0, 9));
+        assert!(serde_json::from_str::<ButtonIndex>("\"x\"").is_err());
+        assert_eq!(serde_json::to_string(&ButtonIndex(3)).unwrap(), "\"3\"");
+    }
+}
