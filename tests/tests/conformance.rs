@@ -29,9 +29,10 @@ use switchboard::{
 };
 use switchboard_tests::golden_dir;
 use switchboard_whatsapp::{
-    ButtonAction, ButtonParameter, ButtonSubType, Config as WaConfig, DateTime, FlowAction,
-    FlowActionKind, FlowMode, FlowPayload, FlowRef, Header, Interactive, InteractiveAction,
-    MediaRef, Options as WaOptions, Parameter, ProductSection, Template, WhatsApp,
+    Amount, ButtonAction, ButtonParameter, ButtonSubType, Charge, Config as WaConfig, DateTime,
+    Discount, FlowAction, FlowActionKind, FlowMode, FlowPayload, FlowRef, Header, Interactive,
+    InteractiveAction, MediaRef, Options as WaOptions, Order, OrderDetails, OrderItem, Parameter,
+    ProductSection, Template, WhatsApp,
 };
 
 fn cloud() -> WhatsApp {
@@ -463,6 +464,58 @@ fn build(file: &str, to_id: &str) -> Option<Value> {
             v["interactive"]["header"]["type"] = "<HEADER_TYPE>".into();
             v
         }
+        "whatsapp-cloud/interactive_order_details.json" => {
+            let amount = |value| Amount { value, offset: 100 };
+            let charge = |value| Charge {
+                value,
+                offset: 100,
+                description: Some("optional_text".into()),
+            };
+            json(cloud_body(Message::new(
+                to(),
+                Interactive::new(InteractiveAction::OrderDetails(Box::new(OrderDetails {
+                    reference_id: "unique-reference-id".into(),
+                    goods_type: "digital-goods".into(),
+                    payment_type: "upi".into(),
+                    payment_configuration: "my-payment-config-name".into(),
+                    currency: "INR".into(),
+                    total_amount: amount(1100),
+                    order: Order {
+                        status: "pending".into(),
+                        items: vec![OrderItem {
+                            retailer_id: "1234567".into(),
+                            name: "bread".into(),
+                            amount: amount(1500),
+                            quantity: 1,
+                            sale_amount: Some(amount(1000)),
+                        }],
+                        subtotal: amount(1000),
+                        tax: charge(100),
+                        shipping: Some(charge(100)),
+                        discount: Some(Discount {
+                            value: 100,
+                            offset: 100,
+                            description: Some("optional_text".into()),
+                            discount_program_name: Some("optional_text".into()),
+                        }),
+                    },
+                })))
+                .header(Header::Image {
+                    image: MediaRef::link("https://upload.wikimedia.org/wikipedia/commons/thumb/3/3b/Home_made_sour_dough_bread.jpg/640px-Home_made_sour_dough_bread.jpg"),
+                })
+                .body("your-text-body-content")
+                .footer("your-text-footer-content"),
+            )))
+        }
+        "whatsapp-cloud/interactive_order_status.json" => json(cloud_body(Message::new(
+            to(),
+            Interactive::new(InteractiveAction::OrderStatus {
+                reference_id: "unique-reference-id-from-order-details-msg".into(),
+                status: "processing".into(),
+                description: Some("optional-text".into()),
+            })
+            .body("your-text-body-content"),
+        ))),
         "whatsapp-cloud/template_hello_world.json" => {
             json(cloud_body(Message::new(to(), Template::new("hello_world", "en_US"))))
         }

@@ -40,15 +40,16 @@ use switchboard::{
 };
 
 mod errors;
+pub mod format;
 mod model;
 pub mod validate;
 mod wire;
 
 pub use model::{
-    ButtonAction, ButtonIndex, ButtonParameter, ButtonSubType, Component, Currency, DateTime,
-    FlowAction, FlowActionKind, FlowMode, FlowPayload, FlowRef, Header, Hsm, Interactive,
-    InteractiveAction, Language, LanguagePolicy, LocalizableParam, MediaRef, Options, Parameter,
-    ProductSection, Template, Ttl,
+    Amount, ButtonAction, ButtonIndex, ButtonParameter, ButtonSubType, Charge, Component, Currency,
+    DateTime, Discount, FlowAction, FlowActionKind, FlowMode, FlowPayload, FlowRef, Header, Hsm,
+    Interactive, InteractiveAction, Language, LanguagePolicy, LocalizableParam, MediaRef, Options,
+    Order, OrderDetails, OrderItem, Parameter, ProductSection, Template, Ttl,
 };
 
 #[cfg(feature = "emulator")]

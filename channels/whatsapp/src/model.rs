@@ -579,6 +579,18 @@ pub enum InteractiveAction {
     },
     /// Asks the recipient to share their location (`location_request_message`).
     LocationRequest,
+    /// An order to review and pay (`order_details`, action `review_and_pay`).
+    OrderDetails(Box<OrderDetails>),
+    /// An update of an order sent with `order_details` (`order_status`, action `review_order`).
+    OrderStatus {
+        /// The `reference_id` of the order.
+        reference_id: String,
+        /// The new status (`pending`, `processing`, `partially_shipped`, `shipped`,
+        /// `completed`, `canceled`).
+        status: String,
+        /// A description of the change.
+        description: Option<String>,
+    },
 }
 
 impl InteractiveAction {
@@ -593,8 +605,103 @@ impl InteractiveAction {
             InteractiveAction::Flow(_) => "flow",
             InteractiveAction::CtaUrl { .. } => "cta_url",
             InteractiveAction::LocationRequest => "location_request_message",
+            InteractiveAction::OrderDetails(_) => "order_details",
+            InteractiveAction::OrderStatus { .. } => "order_status",
         }
     }
+}
+
+/// An amount of money: `value / offset` in the currency's unit
+/// (e.g. `{value: 1500, offset: 100}` is 15.00).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Amount {
+    /// The amount times `offset`.
+    pub value: i64,
+    /// The divisor of `value` (100 for cents).
+    pub offset: i64,
+}
+
+/// An amount with a description (tax, shipping).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Charge {
+    /// The amount times `offset`.
+    pub value: i64,
+    /// The divisor of `value`.
+    pub offset: i64,
+    /// What the charge is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// A discount on an order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Discount {
+    /// The amount times `offset`.
+    pub value: i64,
+    /// The divisor of `value`.
+    pub offset: i64,
+    /// What the discount is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The discount programme.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount_program_name: Option<String>,
+}
+
+/// One line of an order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderItem {
+    /// The product's retailer id.
+    pub retailer_id: String,
+    /// The product name.
+    pub name: String,
+    /// The unit price.
+    pub amount: Amount,
+    /// How many.
+    pub quantity: u32,
+    /// The unit price on sale, when discounted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sale_amount: Option<Amount>,
+}
+
+/// The order of an `order_details` message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Order {
+    /// The order status (`pending` when asking for payment).
+    pub status: String,
+    /// The lines.
+    pub items: Vec<OrderItem>,
+    /// The sum of the lines.
+    pub subtotal: Amount,
+    /// Tax.
+    pub tax: Charge,
+    /// Shipping.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping: Option<Charge>,
+    /// Discount.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount: Option<Discount>,
+}
+
+/// The parameters of an `order_details` message (Meta's OpenAPI spec,
+/// "Send Order Details Message").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderDetails {
+    /// Your unique reference of the order.
+    pub reference_id: String,
+    /// `digital-goods` or `physical-goods`.
+    #[serde(rename = "type")]
+    pub goods_type: String,
+    /// The payment method, e.g. `upi`.
+    pub payment_type: String,
+    /// The payment configuration name set up in WhatsApp Manager.
+    pub payment_configuration: String,
+    /// ISO 4217 currency code.
+    pub currency: String,
+    /// The total to pay.
+    pub total_amount: Amount,
+    /// The order.
+    pub order: Order,
 }
 
 /// A section of a product list.

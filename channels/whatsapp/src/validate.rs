@@ -652,6 +652,36 @@ fn check_interactive(dialect: Dialect, i: &Interactive, v: &mut Violations) {
             check_link(v, "interactive.action.parameters.url", url);
         }
         InteractiveAction::LocationRequest => {}
+        InteractiveAction::OrderDetails(o) => {
+            let p = |x: &str| format!("interactive.action.parameters.{x}");
+            v.required(|| p("reference_id"), &o.reference_id);
+            v.required(|| p("payment_configuration"), &o.payment_configuration);
+            v.required(|| p("currency"), &o.currency);
+            if o.order.items.is_empty() {
+                v.push(p("order.items"), Problem::TooFew { min: 1, actual: 0 });
+            }
+            for (n, item) in o.order.items.iter().enumerate() {
+                v.required(
+                    || p(&format!("order.items[{n}].retailer_id")),
+                    &item.retailer_id,
+                );
+                v.required(|| p(&format!("order.items[{n}].name")), &item.name);
+            }
+        }
+        InteractiveAction::OrderStatus {
+            reference_id,
+            status,
+            ..
+        } => {
+            v.required(
+                || "interactive.action.parameters.reference_id".into(),
+                reference_id,
+            );
+            v.required(
+                || "interactive.action.parameters.order.status".into(),
+                status,
+            );
+        }
     }
 }
 

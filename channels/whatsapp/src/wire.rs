@@ -243,6 +243,18 @@ enum ActionParameters<'a> {
         url: &'a str,
     },
     Flow(FlowParameters<'a>),
+    OrderDetails(&'a crate::model::OrderDetails),
+    OrderStatus {
+        reference_id: &'a str,
+        order: OrderStatusObject<'a>,
+    },
+}
+
+#[derive(Serialize)]
+struct OrderStatusObject<'a> {
+    status: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -440,6 +452,24 @@ fn interactive_object(i: &Interactive) -> InteractiveObject<'_> {
             action.parameters = Some(ActionParameters::CtaUrl { display_text, url });
         }
         InteractiveAction::LocationRequest => action.name = Some("send_location"),
+        InteractiveAction::OrderDetails(o) => {
+            action.name = Some("review_and_pay");
+            action.parameters = Some(ActionParameters::OrderDetails(o));
+        }
+        InteractiveAction::OrderStatus {
+            reference_id,
+            status,
+            description,
+        } => {
+            action.name = Some("review_order");
+            action.parameters = Some(ActionParameters::OrderStatus {
+                reference_id,
+                order: OrderStatusObject {
+                    status,
+                    description: description.as_deref(),
+                },
+            });
+        }
     }
     InteractiveObject {
         kind: i.kind(),

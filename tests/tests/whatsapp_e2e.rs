@@ -1,0 +1,311 @@
+//! Every WhatsApp message kind goes through the emulator end to end, on both
+//! dialects where the kind exists, and the emulator records the body sent.
+
+use switchboard::emulator::Emulator;
+use switchboard::{
+    Channel, Choice, ChoiceList, ChoiceSection, Contact, ContactName, Contacts, Location, Media,
+    MediaKind, MediaSource, Message, Reaction, Recipient, ReplyButton, ReplyButtons, Secret,
+    SenderAction, SenderActionKind, Text,
+};
+use switchboard_whatsapp::emulator::EMULATOR_PHONE_NUMBER_ID;
+use switchboard_whatsapp::{
+    Config, FlowAction, FlowRef, Header, Interactive, InteractiveAction, MediaRef, Options,
+    Parameter, ProductSection, Template, Ttl, WhatsApp,
+};
+
+fn to() -> Recipient {
+    Recipient::phone_number("+16505551234")
+}
+
+fn messages() -> Vec<(&'static str, Message)> {
+    let list = ChoiceList {
+        body: "Pick a slot".into(),
+        button: "Slots".into(),
+        sections: vec![ChoiceSection {
+            title: None,
+            rows: vec![Choice {
+                id: "mon".into(),
+                title: "Monday".into(),
+                description: Some("9-12".into()),
+            }],
+        }],
+        header: Some("Booking".into()),
+        footer: None,
+    };
+    vec![
+        (
+            "text",
+            Message::new(
+                to(),
+                Text::new("Hello https://example.com").preview_url(true),
+            ),
+        ),
+        (
+            "image",
+            Message::new(
+                to(),
+                Media::image_url("https://example.com/a.png").caption("A"),
+            ),
+        ),
+        (
+            "document",
+            Message::new(
+                to(),
+                Media::new(MediaKind::Document, MediaSource::Id("42".into()))
+                    .filename("invoice.pdf"),
+            ),
+        ),
+        (
+            "audio",
+            Message::new(
+                to(),
+                Media::new(MediaKind::Audio, MediaSource::Id("7".into())),
+            ),
+        ),
+        (
+            "sticker",
+            Message::new(
+                to(),
+                Media::new(MediaKind::Sticker, MediaSource::Id("8".into())),
+            ),
+        ),
+        (
+            "location",
+            Message::new(
+                to(),
+                Location {
+                    latitude: 51.5,
+                    longitude: -0.12,
+                    name: Some("Shop".into()),
+                    address: Some("1 High St".into()),
+                },
+            ),
+        ),
+        (
+            "contacts",
+            Message::new(
+                to(),
+                Contacts {
+                    contacts: vec![Contact {
+                        name: ContactName {
+                            formatted_name: "Ada".into(),
+                            ..Default::default()
+                        },
+                        ..Default::default()
+                    }],
+                },
+            ),
+        ),
+        (
+            "reaction",
+            Message::new(
+                to(),
+                Reaction {
+                    message_id: "wamid.1".into(),
+                    emoji: "👍".into(),
+                },
+            ),
+        ),
+        (
+            "interactive",
+            Message::new(
+                to(),
+                ReplyButtons {
+                    body: "Confirm?".into(),
+                    buttons: vec![ReplyButton::new("y", "Yes"), ReplyButton::new("n", "No")],
+                    header: None,
+                    footer: Some("Reply below".into()),
+                },
+            ),
+        ),
+        ("interactive", Message::new(to(), list)),
+        (
+            "template",
+            Message::new(
+                to(),
+                Template::new("order_update", "en_US")
+                    .body([Parameter::text("1042")])
+                    .quick_reply_button(0, "track"),
+            ),
+        ),
+    ]
+}
+
+fn cloud_only() -> Vec<(&'static str, Message)> {
+    vec![
+        (
+            "voice",
+            Message::new(
+                to(),
+                Media::new(MediaKind::Audio, MediaSource::Id("7".into())),
+            )
+            .with_extension(Options::default().voice()),
+        ),
+        (
+            "interactive",
+            Message::new(
+                to(),
+                Interactive::new(InteractiveAction::Product {
+                    catalog_id: "c1".into(),
+                    product_retailer_id: "sku1".into(),
+                }),
+            ),
+        ),
+        (
+            "interactive",
+            Message::new(
+                to(),
+                Interactive::new(InteractiveAction::ProductList {
+                    catalog_id: "c1".into(),
+                    sections: vec![ProductSection {
+                        title: Some("Bread".into()),
+                        product_retailer_ids: vec!["sku1".into(), "sku2".into()],
+                    }],
+                })
+                .header(Header::text("Our bakery"))
+                .body("Fresh today"),
+            ),
+        ),
+        (
+            "interactive",
+            Message::new(
+                to(),
+                Interactive::new(InteractiveAction::CatalogMessage {
+                    thumbnail_product_retailer_id: None,
+                })
+                .body("Browse"),
+            ),
+        ),
+        (
+            "interactive",
+            Message::new(
+                to(),
+                Interactive::new(InteractiveAction::Flow(FlowAction {
+                    flow: FlowRef::Name("signup".into()),
+                    flow_cta: "Sign up".into(),
+                    flow_token: Some("tok".into()),
+                    mode: None,
+                    flow_action: None,
+                    flow_action_payload: None,
+                }))
+                .body("Join"),
+            ),
+        ),
+        (
+            "interactive",
+            Message::new(
+                to(),
+                Interactive::new(InteractiveAction::CtaUrl {
+                    display_text: "Open".into(),
+                    url: "https://example.com".into(),
+                })
+                .header(Header::Image {
+                    image: MediaRef::link("https://example.com/a.png"),
+                })
+                .body("See more"),
+            ),
+        ),
+        (
+            "interactive",
+            Message::new(
+                to(),
+                Interactive::new(InteractiveAction::LocationRequest).body("Where are you?"),
+            ),
+        ),
+        (
+            "text",
+            Message::text(to(), "with callback")
+                .callback_data("order-1042")
+                .reply_to("wamid.prev"),
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn every_kind_reaches_the_cloud_emulator() {
+    let emulator = Emulator::start().await.unwrap();
+    let wa = WhatsApp::new(
+        "wa",
+        Config::cloud(
+            EMULATOR_PHONE_NUMBER_ID,
+            Secret::new(emulator.access_token()),
+        )
+        .base_url(emulator.platform_base_url("whatsapp")),
+    )
+    .unwrap();
+    let all: Vec<_> = messages().into_iter().chain(cloud_only()).collect();
+    for (kind, msg) in &all {
+        let r = wa.send(msg).await.unwrap_or_else(|e| panic!("{kind}: {e}"));
+        assert!(r.message_id.starts_with("wamid."), "{kind}");
+    }
+    let records = emulator.records_for("whatsapp", None);
+    assert_eq!(records.len(), all.len());
+    for ((kind, _), rec) in all.iter().zip(&records) {
+        let expected = if *kind == "voice" { "audio" } else { kind };
+        assert_eq!(rec.body["type"], *expected, "{}", rec.body);
+        assert_eq!(rec.body["messaging_product"], "whatsapp");
+    }
+    assert_eq!(records[0].body["text"]["preview_url"], true);
+    assert_eq!(
+        records[records.len() - 1].body["biz_opaque_callback_data"],
+        "order-1042"
+    );
+    assert_eq!(
+        records[records.len() - 1].body["context"]["message_id"],
+        "wamid.prev"
+    );
+
+    // Mark as read, with and without the typing indicator.
+    for action in [SenderActionKind::MarkSeen, SenderActionKind::TypingOn] {
+        let r = wa
+            .send(&Message::new(
+                to(),
+                SenderAction {
+                    action,
+                    message_id: Some("wamid.in1".into()),
+                },
+            ))
+            .await
+            .unwrap();
+        assert_eq!(r.message_id, "wamid.in1");
+    }
+    let last = emulator.records_for("whatsapp", None).pop().unwrap();
+    assert_eq!(last.body["typing_indicator"]["type"], "text");
+    assert_eq!(last.body["status"], "read");
+}
+
+#[tokio::test]
+async fn every_on_premises_kind_reaches_the_on_premises_emulator() {
+    let emulator = Emulator::start().await.unwrap();
+    let wa = WhatsApp::new(
+        "wa-onprem",
+        Config::on_premises(
+            emulator.platform_base_url("whatsapp"),
+            Secret::new(emulator.access_token()),
+        ),
+    )
+    .unwrap();
+    let mut all = messages();
+    all.push((
+        "text",
+        Message::text(to(), "ttl")
+            .with_extension(Options::default().ttl(Ttl::Iso8601("P7D".into()))),
+    ));
+    all.push((
+        "template",
+        Message::new(to(), Template::new("t", "en").namespace("ns-1")),
+    ));
+    for (kind, msg) in &all {
+        wa.send(msg).await.unwrap_or_else(|e| panic!("{kind}: {e}"));
+    }
+    let records = emulator.records_for("whatsapp", None);
+    assert_eq!(records.len(), all.len());
+    for rec in &records {
+        assert!(rec.body.get("messaging_product").is_none(), "{}", rec.body);
+        assert_eq!(rec.account, "on_premises");
+    }
+    assert_eq!(records[0].body["preview_url"], true);
+    assert!(records[0].body["text"].get("preview_url").is_none());
+    assert_eq!(records[all.len() - 2].body["ttl"], "P7D");
+    assert_eq!(records[all.len() - 1].body["template"]["namespace"], "ns-1");
+}
