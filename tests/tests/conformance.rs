@@ -9,7 +9,7 @@
 //! - `template_catalog.json` uses `sub_type: CATALOG` (the enum says `catalog`).
 //! - location latitude/longitude are numbers in the spec, strings in the docs.
 //! - Messenger `attachments_multiple_images.json` / `attachment_image_url.json`
-//!   omit `messaging_type`.
+//!   (and the template examples) omit `messaging_type`; we always send it.
 //! - Placeholder links such as `<http(s)://audio-url>` are not URLs; see `link`.
 //! - `interactive_product_list.json` has the header type `<HEADER_TYPE>`.
 //! - On-Premises `contacts.json` also omits `recipient_type`.
@@ -26,6 +26,10 @@ use switchboard::{
     ContactOrg, ContactPhone, ContactUrl, Contacts, Location, Media, MediaKind, MediaSource,
     Message, Reaction, Recipient, ReplyButton, ReplyButtons, Secret, SenderAction,
     SenderActionKind, Text,
+};
+use switchboard_messenger::{
+    Button as FbButton, ButtonTemplate, DefaultAction, Element, GenericTemplate, Images,
+    Options as FbOptions, QuickReply, WebviewHeight,
 };
 use switchboard_tests::golden_dir;
 use switchboard_whatsapp::{
@@ -213,6 +217,8 @@ fn list_sections(n: usize, rows: &[[&str; 3]], titles: &[&str]) -> Vec<ChoiceSec
 /// `to_id` is the example's own `to` (placeholders differ from file to file).
 fn build(file: &str, to_id: &str) -> Option<Value> {
     let to = || Recipient::phone_number(to_id);
+    let psid = || Recipient::user_id(to_id);
+    let fb_body = |m: Message| json(messenger().body(&m).unwrap_or_else(|e| panic!("{e}")));
     Some(match file {
         "whatsapp-cloud/text.json" => json(cloud_body(Message::new(
             to(),
@@ -595,17 +601,96 @@ fn build(file: &str, to_id: &str) -> Option<Value> {
                 ))
                 .unwrap(),
         ),
-        "messenger/text.json" => json(
-            messenger()
-                .body(&Message::text(Recipient::user_id("<PSID>"), "Hello, world!"))
-                .unwrap(),
+        "messenger/text.json" => fb_body(Message::text(psid(), "Hello, world!")),
+        "messenger/reply_to.json" => {
+            fb_body(Message::text(psid(), "Hello, world!").reply_to("<MESSAGE_ID>"))
+        }
+        "messenger/sender_action_typing_on.json" => fb_body(Message::new(
+            psid(),
+            SenderAction {
+                action: SenderActionKind::TypingOn,
+                message_id: None,
+            },
+        )),
+        "messenger/attachment_image_url.json" => fb_body(
+            Message::new(psid(), Media::image_url("http://www.messenger-rocks.com/image.jpg"))
+                .with_extension(FbOptions::default().reusable()),
         ),
+        "messenger/attachments_multiple_images.json" => fb_body(Message::new(
+            psid(),
+            Images {
+                urls: vec!["http://www.messenger-rocks.com/image.jpg".into(); 2],
+            },
+        )),
+        "messenger/quick_replies.json" => fb_body(
+            Message::text(psid(), "Pick a color:").with_extension(
+                FbOptions::default()
+                    .quick_reply(
+                        QuickReply::text("Red", "{POSTBACK_PAYLOAD}")
+                            .image_url("http://example.com/img/red.png"),
+                    )
+                    .quick_reply(
+                        QuickReply::text("Green", "{POSTBACK_PAYLOAD}")
+                            .image_url("http://example.com/img/green.png"),
+                    ),
+            ),
+        ),
+        "messenger/template_button_postback.json" => fb_body(Message::new(
+            psid(),
+            ButtonTemplate {
+                text: "Try the postback button!".into(),
+                buttons: vec![FbButton::postback("Postback Button", "DEVELOPER_DEFINED_PAYLOAD")],
+            },
+        )),
+        "messenger/template_button_url.json" => fb_body(Message::new(
+            psid(),
+            ButtonTemplate {
+                text: "Try the URL button!".into(),
+                buttons: vec![FbButton::WebUrl {
+                    title: "URL Button".into(),
+                    url: "https://www.example.com/".into(),
+                    webview_height_ratio: Some(WebviewHeight::Full),
+                }],
+            },
+        )),
+        "messenger/template_button_web_url.json" => fb_body(Message::new(
+            psid(),
+            ButtonTemplate {
+                text: "What do you want to do next?".into(),
+                buttons: vec![FbButton::web_url("Visit Messenger", "https://www.messenger.com")],
+            },
+        )),
+        "messenger/template_generic.json" => fb_body(Message::new(
+            psid(),
+            GenericTemplate {
+                elements: vec![Element {
+                    title: "Welcome!".into(),
+                    subtitle: Some("We have the right hat for everyone.".into()),
+                    image_url: Some("https://raw.githubusercontent.com/fbsamples/original-coast-clothing/main/public/styles/male-work.jpg".into()),
+                    default_action: Some(DefaultAction {
+                        url: "https://www.originalcoastclothing.com/".into(),
+                        webview_height_ratio: Some(WebviewHeight::Tall),
+                    }),
+                    buttons: vec![
+                        FbButton::web_url("View Website", "https://www.originalcoastclothing.com/"),
+                        FbButton::postback("Start Chatting", "DEVELOPER_DEFINED_PAYLOAD"),
+                    ],
+                }],
+            },
+        )),
         _ => return None,
     })
 }
 
 /// Normalizes the quirks of the examples listed at the top of this file.
 fn normalize_quirks(produced: &mut Value, expected: &mut Value) {
+    // Messenger examples of attachments and templates omit `messaging_type`;
+    // we always send it (RESPONSE by default), as the reference requires.
+    if expected.get("recipient").is_some() && expected.get("messaging_type").is_none() {
+        if let Some(o) = produced.as_object_mut() {
+            o.remove("messaging_type");
+        }
+    }
     // `recipient_type` omitted by some examples although the spec requires it.
     if expected.get("recipient_type").is_none() && expected.get("status").is_none() {
         if let Some(o) = produced.as_object_mut() {
@@ -677,7 +762,12 @@ fn request_bodies_match_the_official_examples() {
     for file in request_files(&dir) {
         let expected: Value =
             serde_json::from_str(&std::fs::read_to_string(dir.join(&file)).unwrap()).unwrap();
-        let to_id = expected["to"].as_str().unwrap_or_default().to_string();
+        let to_id = expected
+            .get("to")
+            .or_else(|| expected.pointer("/recipient/id"))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
         match build(&file, &to_id) {
             Some(mut produced) => {
                 let mut expected = expected;

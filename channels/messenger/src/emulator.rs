@@ -115,9 +115,31 @@ fn validate(obj: &Map<String, Value>) -> Result<(&'static str, String), Refusal>
                 "sender_action cannot be sent with message; send it as a separate request.",
             ));
         }
-        match action.as_str() {
-            Some(a) if SENDER_ACTIONS.contains(&a) => {}
+        let action = match action.as_str() {
+            Some(a) if SENDER_ACTIONS.contains(&a) => a,
             _ => return Err(invalid("param sender_action must be one of typing_on, typing_off, mark_seen, react, unreact.")),
+        };
+        // Only the recipient (and, for react / unreact, the payload) goes with it.
+        for k in obj.keys() {
+            let allowed = matches!(k.as_str(), "recipient" | "sender_action")
+                || (k == "payload" && matches!(action, "react" | "unreact"));
+            if !allowed {
+                return Err(invalid(format!(
+                    "param {k} cannot be sent with sender_action {action}."
+                )));
+            }
+        }
+        if matches!(action, "react" | "unreact") {
+            let ok = obj
+                .get("payload")
+                .and_then(|p| p.get("message_id"))
+                .and_then(Value::as_str)
+                .is_some_and(|m| !m.is_empty());
+            if !ok {
+                return Err(invalid(format!(
+                    "param payload[message_id] is required for sender_action {action}."
+                )));
+            }
         }
         return Ok((key, value));
     }

@@ -32,11 +32,19 @@ use switchboard::http::reqwest::header::HeaderValue;
 use switchboard::http::{self, reqwest};
 use switchboard::{
     register_channel, Capabilities, Channel, ChannelConfig, ChannelInfo, ChannelPlugin, Content,
-    ContentKind, Error, ErrorKind, Message, Receipt, RecipientKind, Secret, Violations,
+    ContentKind, Error, Message, Receipt, RecipientKind, Secret, Violations,
 };
 
 mod errors;
+mod model;
+pub mod validate;
 mod wire;
+
+pub use model::{
+    Button, ButtonTemplate, DefaultAction, Element, GenericTemplate, Images, MediaTemplate,
+    MediaTemplateType, MessagingType, Options, QuickReply, QuickReplyType, Tag, TagRules,
+    WebviewHeight, TAG_RULES,
+};
 
 #[cfg(feature = "emulator")]
 pub mod emulator;
@@ -185,7 +193,14 @@ impl Messenger {
                 platform: PLATFORM.to_string(),
                 account: page.to_string(),
                 capabilities: Capabilities {
-                    content_kinds: vec![ContentKind::Text],
+                    content_kinds: vec![
+                        ContentKind::Text,
+                        ContentKind::Media,
+                        ContentKind::ReplyButtons,
+                        ContentKind::Reaction,
+                        ContentKind::SenderAction,
+                        ContentKind::Channel,
+                    ],
                     recipient_kinds: vec![
                         RecipientKind::UserId,
                         RecipientKind::UserRef,
@@ -211,10 +226,32 @@ impl Messenger {
 
     /// The JSON body this channel would send for `message` (validated first).
     pub fn body(&self, message: &Message) -> Result<Vec<u8>, Error> {
-        self.validate(message)?;
-        wire::serialize(message)
-            .map_err(|e| Error::new(ErrorKind::InvalidMessage, e).with_channel(&self.info.name))
+        let options = options(message).map_err(|e| e.with_channel(&self.info.name))?;
+        self.check(message, &options)?;
+        wire::serialize(message, &options).map_err(|e| e.with_channel(&self.info.name))
     }
+
+    fn check(&self, message: &Message, options: &Options) -> Result<(), Error> {
+        let name = &self.info.name;
+        if !self.info.capabilities.supports_recipient(message.to.kind) {
+            return Err(Error::unsupported(
+                name,
+                format!("{} recipients", message.to.kind),
+            ));
+        }
+        let mut v = Violations::new();
+        validate::check(name, message, options, &mut v)?;
+        v.into_result(name)
+    }
+}
+
+/// The Messenger options of a message (defaults when none are attached).
+fn options(message: &Message) -> Result<std::borrow::Cow<'_, Options>, Error> {
+    Ok(message
+        .extensions
+        .get::<Options>()
+        .transpose()?
+        .unwrap_or_default())
 }
 
 #[switchboard::async_trait]
@@ -224,36 +261,8 @@ impl Channel for Messenger {
     }
 
     fn validate(&self, message: &Message) -> Result<(), Error> {
-        let name = &self.info.name;
-        if !self.info.capabilities.supports_recipient(message.to.kind) {
-            return Err(Error::unsupported(
-                name,
-                format!("{} recipients", message.to.kind),
-            ));
-        }
-        let mut v = Violations::new();
-        v.required(
-            || wire::recipient_field(message.to.kind).into(),
-            &message.to.id,
-        );
-        match &message.content {
-            Content::Text(t) => {
-                v.required_max_chars(|| "message.text".into(), &t.body, MAX_TEXT_CHARS);
-            }
-            other => {
-                return Err(Error::unsupported(
-                    name,
-                    format!("{} content", other.kind()),
-                ))
-            }
-        }
-        if let Some(mid) = &message.options.reply_to {
-            v.required(|| "reply_to.mid".into(), mid);
-        }
-        if let Some(data) = &message.options.callback_data {
-            v.max_chars(|| "message.metadata".into(), data, MAX_METADATA_CHARS);
-        }
-        v.into_result(name)
+        let options = options(message).map_err(|e| e.with_channel(&self.info.name))?;
+        self.check(message, &options)
     }
 
     async fn send(&self, message: &Message) -> Result<Receipt, Error> {
@@ -268,7 +277,15 @@ impl Channel for Messenger {
                 &response.body,
             ));
         }
-        wire::parse_receipt(&self.info.name, &response.body)
+        match &message.content {
+            Content::Reaction(r) => {
+                wire::parse_action_receipt(&self.info.name, &r.message_id, &response.body)
+            }
+            Content::SenderAction(_) => {
+                wire::parse_action_receipt(&self.info.name, "", &response.body)
+            }
+            _ => wire::parse_receipt(&self.info.name, &response.body),
+        }
     }
 }
 

@@ -2,18 +2,33 @@
 
 use serde::{Deserialize, Serialize};
 use switchboard::{
-    AcceptanceStatus, Content, Error, ErrorKind, Message, Notification, Receipt, RecipientKind,
+    AcceptanceStatus, Content, Error, ErrorKind, MediaKind, MediaSource, Message, Notification,
+    Receipt, RecipientKind, SenderActionKind,
 };
+
+use crate::model::{Button, MediaTemplate, Options, QuickReply, Tag};
+use crate::validate::Typed;
 
 #[derive(Serialize)]
 struct Outgoing<'a> {
     recipient: RecipientObject<'a>,
-    messaging_type: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    messaging_type: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tag: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     notification_type: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    persona_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     reply_to: Option<ReplyTo<'a>>,
-    message: MessageObject<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<MessageObject<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sender_action: Option<&'static str>,
+    /// The `react` / `unreact` sender actions carry the message reacted to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    payload: Option<ReactionPayload<'a>>,
 }
 
 /// Exactly one of the recipient keys is set.
@@ -37,11 +52,75 @@ struct ReplyTo<'a> {
 }
 
 #[derive(Serialize)]
+struct ReactionPayload<'a> {
+    message_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reaction: Option<&'a str>,
+}
+
+#[derive(Serialize, Default)]
 struct MessageObject<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     text: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    attachment: Option<Attachment<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attachments: Option<Vec<Attachment<'a>>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    quick_replies: Vec<QuickReplyObject<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     metadata: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Attachment<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    payload: AttachmentPayload<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum AttachmentPayload<'a> {
+    Media {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        url: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        attachment_id: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        is_reusable: Option<bool>,
+    },
+    Template(TemplatePayload<'a>),
+}
+
+#[derive(Serialize)]
+struct TemplatePayload<'a> {
+    template_type: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    buttons: Option<&'a [Button]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    elements: Option<Elements<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Elements<'a> {
+    Generic(&'a [crate::model::Element]),
+    Media([&'a MediaTemplate; 1]),
+}
+
+/// A quick reply: the Messenger builder's own, or one made from a neutral reply button.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum QuickReplyObject<'a> {
+    Typed(&'a QuickReply),
+    Button {
+        content_type: &'static str,
+        title: &'a str,
+        payload: &'a str,
+    },
 }
 
 /// The body field that carries a recipient of `kind`.
@@ -74,31 +153,163 @@ fn recipient(message: &Message) -> RecipientObject<'_> {
     r
 }
 
+fn attachment_type(kind: MediaKind) -> &'static str {
+    match kind {
+        MediaKind::Audio => "audio",
+        MediaKind::Video => "video",
+        MediaKind::Document => "file",
+        _ => "image",
+    }
+}
+
+fn invalid(what: String) -> Error {
+    Error::new(ErrorKind::InvalidMessage, what)
+}
+
 /// Serializes a validated message.
-pub(crate) fn serialize(message: &Message) -> Result<Vec<u8>, String> {
-    let text = match &message.content {
-        Content::Text(t) => t.body.as_str(),
-        other => return Err(format!("{} content cannot be serialized", other.kind())),
-    };
-    let out = Outgoing {
+pub(crate) fn serialize(message: &Message, options: &Options) -> Result<Vec<u8>, Error> {
+    let mut out = Outgoing {
         recipient: recipient(message),
-        messaging_type: "RESPONSE",
-        notification_type: message.options.notification.map(|n| match n {
-            Notification::Silent => "SILENT_PUSH",
-            Notification::None => "NO_PUSH",
-            _ => "REGULAR",
-        }),
-        reply_to: message
-            .options
-            .reply_to
-            .as_deref()
-            .map(|mid| ReplyTo { mid }),
-        message: MessageObject {
-            text: Some(text),
-            metadata: message.options.callback_data.as_deref(),
-        },
+        messaging_type: None,
+        tag: None,
+        notification_type: None,
+        persona_id: None,
+        reply_to: None,
+        message: None,
+        sender_action: None,
+        payload: None,
     };
-    serde_json::to_vec(&out).map_err(|e| e.to_string())
+    // Sender actions: only the recipient and the action (Send API reference).
+    match &message.content {
+        Content::SenderAction(a) => {
+            out.sender_action = Some(match a.action {
+                SenderActionKind::TypingOn => "typing_on",
+                SenderActionKind::TypingOff => "typing_off",
+                _ => "mark_seen",
+            });
+            return serde_json::to_vec(&out).map_err(|e| invalid(e.to_string()));
+        }
+        Content::Reaction(r) => {
+            let remove = r.emoji.is_empty();
+            out.sender_action = Some(if remove { "unreact" } else { "react" });
+            out.payload = Some(ReactionPayload {
+                message_id: &r.message_id,
+                reaction: (!remove).then_some(r.emoji.as_str()),
+            });
+            return serde_json::to_vec(&out).map_err(|e| invalid(e.to_string()));
+        }
+        _ => {}
+    }
+    out.messaging_type = Some(options.messaging_type.as_str());
+    out.tag = options.tag.map(Tag::as_str);
+    out.notification_type = message.options.notification.map(|n| match n {
+        Notification::Silent => "SILENT_PUSH",
+        Notification::None => "NO_PUSH",
+        _ => "REGULAR",
+    });
+    out.persona_id = options.persona_id.as_deref();
+    out.reply_to = message
+        .options
+        .reply_to
+        .as_deref()
+        .map(|mid| ReplyTo { mid });
+    let mut m = MessageObject {
+        metadata: message.options.callback_data.as_deref(),
+        ..MessageObject::default()
+    };
+    let typed;
+    match &message.content {
+        Content::Text(t) => m.text = Some(&t.body),
+        Content::Media(media) => {
+            let (url, attachment_id) = match &media.source {
+                MediaSource::Url(u) => (Some(u.as_str()), None),
+                MediaSource::Id(id) => (None, Some(id.as_str())),
+                _ => (None, None),
+            };
+            m.attachment = Some(Attachment {
+                kind: attachment_type(media.kind),
+                payload: AttachmentPayload::Media {
+                    url,
+                    attachment_id,
+                    is_reusable: options.reusable_attachment.then_some(true),
+                },
+            });
+        }
+        Content::ReplyButtons(b) => {
+            m.text = Some(&b.body);
+            m.quick_replies = b
+                .buttons
+                .iter()
+                .map(|b| QuickReplyObject::Button {
+                    content_type: "text",
+                    title: &b.title,
+                    payload: &b.id,
+                })
+                .collect();
+        }
+        Content::Channel(c) => {
+            typed = crate::validate::decode(&c.0)?;
+            let template = |payload| Attachment {
+                kind: "template",
+                payload: AttachmentPayload::Template(payload),
+            };
+            match &typed {
+                Typed::ButtonTemplate(t) => {
+                    m.attachment = Some(template(TemplatePayload {
+                        template_type: "button",
+                        text: Some(&t.text),
+                        buttons: Some(&t.buttons),
+                        elements: None,
+                    }))
+                }
+                Typed::GenericTemplate(t) => {
+                    m.attachment = Some(template(TemplatePayload {
+                        template_type: "generic",
+                        text: None,
+                        buttons: None,
+                        elements: Some(Elements::Generic(&t.elements)),
+                    }))
+                }
+                Typed::MediaTemplate(t) => {
+                    m.attachment = Some(template(TemplatePayload {
+                        template_type: "media",
+                        text: None,
+                        buttons: None,
+                        elements: Some(Elements::Media([&**t])),
+                    }))
+                }
+                Typed::Images(i) => {
+                    m.attachments = Some(
+                        i.urls
+                            .iter()
+                            .map(|u| Attachment {
+                                kind: "image",
+                                payload: AttachmentPayload::Media {
+                                    url: Some(u),
+                                    attachment_id: None,
+                                    is_reusable: None,
+                                },
+                            })
+                            .collect(),
+                    )
+                }
+            }
+            m.quick_replies
+                .extend(options.quick_replies.iter().map(QuickReplyObject::Typed));
+            out.message = Some(m);
+            return serde_json::to_vec(&out).map_err(|e| invalid(e.to_string()));
+        }
+        other => {
+            return Err(invalid(format!(
+                "{} content cannot be serialized",
+                other.kind()
+            )))
+        }
+    }
+    m.quick_replies
+        .extend(options.quick_replies.iter().map(QuickReplyObject::Typed));
+    out.message = Some(m);
+    serde_json::to_vec(&out).map_err(|e| invalid(e.to_string()))
 }
 
 /// `{"recipient_id": "...", "message_id": "m_..."}`; `recipient_id` is absent
@@ -109,6 +320,32 @@ struct SendResponse {
     recipient_id: Option<String>,
     #[serde(default)]
     message_id: Option<String>,
+}
+
+/// Turns the 2xx body of a sender action (`{"recipient_id": …}` only) into a
+/// receipt; `message_id` is the message reacted to, or empty.
+pub(crate) fn parse_action_receipt(
+    channel: &str,
+    message_id: &str,
+    body: &[u8],
+) -> Result<Receipt, Error> {
+    let parsed: SendResponse = serde_json::from_slice(body).map_err(|e| {
+        Error::new(
+            ErrorKind::UnexpectedResponse,
+            format!(
+                "the sender action response does not parse ({e}): {}",
+                switchboard::http::snippet(body)
+            ),
+        )
+        .with_channel(channel)
+        .with_temporary(false)
+    })?;
+    Ok(Receipt {
+        channel: channel.to_string(),
+        message_id: message_id.to_string(),
+        recipient_id: parsed.recipient_id.filter(|r| !r.is_empty()),
+        status: AcceptanceStatus::Accepted,
+    })
 }
 
 /// Turns a 2xx body into a receipt.
@@ -149,7 +386,8 @@ mod tests {
     #[test]
     fn text_body_matches_the_reference_shape() {
         let m = Message::text(Recipient::user_id("<PSID>"), "Hello, world!");
-        let v: serde_json::Value = serde_json::from_slice(&serialize(&m).unwrap()).unwrap();
+        let v: serde_json::Value =
+            serde_json::from_slice(&serialize(&m, &Options::default()).unwrap()).unwrap();
         assert_eq!(
             v,
             serde_json::json!({"recipient": {"id": "<PSID>"}, "messaging_type": "RESPONSE",
@@ -165,8 +403,10 @@ mod tests {
             (Recipient::post_id("p"), "post_id"),
             (Recipient::phone_number("+1555"), "phone_number"),
         ] {
-            let v: serde_json::Value =
-                serde_json::from_slice(&serialize(&Message::text(r, "x")).unwrap()).unwrap();
+            let v: serde_json::Value = serde_json::from_slice(
+                &serialize(&Message::text(r, "x"), &Options::default()).unwrap(),
+            )
+            .unwrap();
             let obj = v["recipient"].as_object().unwrap();
             assert_eq!(obj.len(), 1);
             assert!(obj.contains_key(key), "{v}");

@@ -1,0 +1,495 @@
+//! Messenger-only content and options, as typed builders that convert into
+//! [`switchboard::Content`] or attach to a message as an extension.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use switchboard::{ChannelContent, ChannelPayload, Content};
+
+use crate::PLATFORM;
+
+/// Why a message is sent (`messaging_type`, Send API reference).
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum MessagingType {
+    /// A reply to a message received within the 24-hour standard window (the default).
+    #[default]
+    Response,
+    /// A proactive update within the standard window.
+    Update,
+    /// Outside the standard window, under a message tag (see [`Tag`]).
+    MessageTag,
+}
+
+impl MessagingType {
+    /// The platform's value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessagingType::Response => "RESPONSE",
+            MessagingType::Update => "UPDATE",
+            MessagingType::MessageTag => "MESSAGE_TAG",
+        }
+    }
+}
+
+/// A message tag: lets a page message a person outside the standard window
+/// for one allowed purpose (Send API reference, `tag`).
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Tag {
+    /// A non-recurring update to the person's account or application.
+    AccountUpdate,
+    /// A reminder of, or update to, an event the person registered for.
+    ConfirmedEventUpdate,
+    /// A feedback survey about an earlier interaction.
+    CustomerFeedback,
+    /// A human agent answering the person's message.
+    HumanAgent,
+    /// An update about a recent purchase.
+    PostPurchaseUpdate,
+}
+
+/// What the platform says about a tag, as data a user can read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TagRules {
+    /// The tag.
+    pub tag: Tag,
+    /// The platform's value.
+    pub name: &'static str,
+    /// The date from which the platform answers error 100 to this tag, if retired.
+    pub retired_since: Option<&'static str>,
+    /// How long after the person's last message the tag may be used, when limited.
+    pub window: Option<Duration>,
+    /// What the tag is for.
+    pub purpose: &'static str,
+}
+
+const SEVEN_DAYS: Duration = Duration::from_secs(7 * 24 * 3600);
+
+/// The rules of every tag. Retirements: api-contract §7 ("ACCOUNT_UPDATE,
+/// CONFIRMED_EVENT_UPDATE, POST_PURCHASE_UPDATE return error 100 from
+/// 2026-04-27"). Windows: HUMAN_AGENT within 7 days of the person's message
+/// (Send API reference); CUSTOMER_FEEDBACK ≤7 days (api-contract §7, marked U).
+pub const TAG_RULES: [TagRules; 5] = [
+    TagRules {
+        tag: Tag::AccountUpdate,
+        name: "ACCOUNT_UPDATE",
+        retired_since: Some("2026-04-27"),
+        window: None,
+        purpose: "non-recurring updates to the person's account or application",
+    },
+    TagRules {
+        tag: Tag::ConfirmedEventUpdate,
+        name: "CONFIRMED_EVENT_UPDATE",
+        retired_since: Some("2026-04-27"),
+        window: None,
+        purpose: "reminders or updates of an event the person registered for",
+    },
+    TagRules {
+        tag: Tag::CustomerFeedback,
+        name: "CUSTOMER_FEEDBACK",
+        retired_since: None,
+        window: Some(SEVEN_DAYS),
+        purpose: "a feedback survey about an earlier interaction",
+    },
+    TagRules {
+        tag: Tag::HumanAgent,
+        name: "HUMAN_AGENT",
+        retired_since: None,
+        window: Some(SEVEN_DAYS),
+        purpose: "a human agent answering the person's message (needs the Human Agent permission)",
+    },
+    TagRules {
+        tag: Tag::PostPurchaseUpdate,
+        name: "POST_PURCHASE_UPDATE",
+        retired_since: Some("2026-04-27"),
+        window: None,
+        purpose: "updates about a recent purchase",
+    },
+];
+
+impl Tag {
+    /// The rules of this tag.
+    pub fn rules(self) -> &'static TagRules {
+        TAG_RULES
+            .iter()
+            .find(|r| r.tag == self)
+            .unwrap_or(&TAG_RULES[3])
+    }
+
+    /// The platform's value.
+    pub fn as_str(self) -> &'static str {
+        self.rules().name
+    }
+
+    /// Whether the platform refuses this tag now.
+    pub fn is_retired(self) -> bool {
+        self.rules().retired_since.is_some()
+    }
+}
+
+/// How the person's device announces the message (`notification_type`)
+/// comes from the neutral [`switchboard::Notification`]; these are the
+/// Messenger-only options of one message.
+///
+/// ```
+/// use switchboard::{Message, Recipient};
+/// use switchboard_messenger::{Options, QuickReply, Tag};
+/// let msg = Message::text(Recipient::user_id("6123456789012345"), "An agent will follow up")
+///     .with_extension(
+///         Options::default()
+///             .tag(Tag::HumanAgent)
+///             .quick_reply(QuickReply::text("Thanks!", "THANKS")),
+///     );
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Options {
+    /// `messaging_type` (RESPONSE unless set).
+    #[serde(default)]
+    pub messaging_type: MessagingType,
+    /// The tag; required with `MESSAGE_TAG` and refused without it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tag: Option<Tag>,
+    /// Send a retired tag anyway (the platform answers error 100 since its retirement).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_retired_tag: bool,
+    /// Send as this persona.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub persona_id: Option<String>,
+    /// Quick replies shown under the message (≤13).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub quick_replies: Vec<QuickReply>,
+    /// Let the platform reuse an attachment sent by URL (`is_reusable`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reusable_attachment: bool,
+}
+
+impl Options {
+    /// `messaging_type: UPDATE`.
+    pub fn update(mut self) -> Self {
+        self.messaging_type = MessagingType::Update;
+        self
+    }
+
+    /// `messaging_type: MESSAGE_TAG` with `tag`.
+    pub fn tag(mut self, tag: Tag) -> Self {
+        self.messaging_type = MessagingType::MessageTag;
+        self.tag = Some(tag);
+        self
+    }
+
+    /// Sends a retired tag although the platform refuses it.
+    pub fn send_retired_tag_anyway(mut self) -> Self {
+        self.allow_retired_tag = true;
+        self
+    }
+
+    /// Sends as a persona.
+    pub fn persona(mut self, persona_id: impl Into<String>) -> Self {
+        self.persona_id = Some(persona_id.into());
+        self
+    }
+
+    /// Adds a quick reply.
+    pub fn quick_reply(mut self, reply: QuickReply) -> Self {
+        self.quick_replies.push(reply);
+        self
+    }
+
+    /// Marks an attachment sent by URL as reusable.
+    pub fn reusable(mut self) -> Self {
+        self.reusable_attachment = true;
+        self
+    }
+}
+
+impl ChannelPayload for Options {
+    const CHANNEL: &'static str = PLATFORM;
+    const KIND: &'static str = "options";
+}
+
+/// A quick reply button shown under a message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuickReply {
+    /// `text`, `user_phone_number` or `user_email`.
+    pub content_type: QuickReplyType,
+    /// The label (text quick replies; ≤20 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The payload returned (text quick replies; ≤1000 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<String>,
+    /// An icon.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_url: Option<String>,
+}
+
+impl QuickReply {
+    /// A text quick reply.
+    pub fn text(title: impl Into<String>, payload: impl Into<String>) -> Self {
+        QuickReply {
+            content_type: QuickReplyType::Text,
+            title: Some(title.into()),
+            payload: Some(payload.into()),
+            image_url: None,
+        }
+    }
+
+    /// Asks for the person's phone number.
+    pub fn user_phone_number() -> Self {
+        QuickReply {
+            content_type: QuickReplyType::UserPhoneNumber,
+            title: None,
+            payload: None,
+            image_url: None,
+        }
+    }
+
+    /// Asks for the person's e-mail address.
+    pub fn user_email() -> Self {
+        QuickReply {
+            content_type: QuickReplyType::UserEmail,
+            title: None,
+            payload: None,
+            image_url: None,
+        }
+    }
+
+    /// Adds an icon.
+    pub fn image_url(mut self, url: impl Into<String>) -> Self {
+        self.image_url = Some(url.into());
+        self
+    }
+}
+
+/// The kind of a quick reply.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuickReplyType {
+    /// A label with a payload.
+    Text,
+    /// The person's phone number.
+    UserPhoneNumber,
+    /// The person's e-mail address.
+    UserEmail,
+}
+
+/// A template button.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Button {
+    /// Opens a URL.
+    WebUrl {
+        /// The label (≤20 characters).
+        title: String,
+        /// The URL.
+        url: String,
+        /// `compact`, `tall` or `full`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        webview_height_ratio: Option<WebviewHeight>,
+    },
+    /// Sends a postback to the page.
+    Postback {
+        /// The label (≤20 characters).
+        title: String,
+        /// The payload (≤1000 characters).
+        payload: String,
+    },
+    /// Calls a phone number.
+    PhoneNumber {
+        /// The label (≤20 characters).
+        title: String,
+        /// The phone number.
+        payload: String,
+    },
+}
+
+impl Button {
+    /// A URL button.
+    pub fn web_url(title: impl Into<String>, url: impl Into<String>) -> Self {
+        Button::WebUrl {
+            title: title.into(),
+            url: url.into(),
+            webview_height_ratio: None,
+        }
+    }
+
+    /// A postback button.
+    pub fn postback(title: impl Into<String>, payload: impl Into<String>) -> Self {
+        Button::Postback {
+            title: title.into(),
+            payload: payload.into(),
+        }
+    }
+
+    /// A call button.
+    pub fn phone_number(title: impl Into<String>, number: impl Into<String>) -> Self {
+        Button::PhoneNumber {
+            title: title.into(),
+            payload: number.into(),
+        }
+    }
+
+    /// The label.
+    pub fn title(&self) -> &str {
+        match self {
+            Button::WebUrl { title, .. }
+            | Button::Postback { title, .. }
+            | Button::PhoneNumber { title, .. } => title,
+        }
+    }
+}
+
+/// The height of the webview a URL opens in.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WebviewHeight {
+    /// A small part of the screen.
+    Compact,
+    /// Most of the screen.
+    Tall,
+    /// The whole screen.
+    Full,
+}
+
+/// The button template: text with 1–3 buttons.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ButtonTemplate {
+    /// The text (≤640 characters).
+    pub text: String,
+    /// The buttons.
+    pub buttons: Vec<Button>,
+}
+
+impl ChannelPayload for ButtonTemplate {
+    const CHANNEL: &'static str = PLATFORM;
+    const KIND: &'static str = "button_template";
+}
+
+impl From<ButtonTemplate> for Content {
+    fn from(t: ButtonTemplate) -> Self {
+        Content::Channel(ChannelContent::new(t))
+    }
+}
+
+/// The generic template: a carousel of up to 10 elements.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GenericTemplate {
+    /// The elements.
+    pub elements: Vec<Element>,
+}
+
+impl ChannelPayload for GenericTemplate {
+    const CHANNEL: &'static str = PLATFORM;
+    const KIND: &'static str = "generic_template";
+}
+
+impl From<GenericTemplate> for Content {
+    fn from(t: GenericTemplate) -> Self {
+        Content::Channel(ChannelContent::new(t))
+    }
+}
+
+/// One element of a generic template.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Element {
+    /// The title (≤80 characters).
+    pub title: String,
+    /// The subtitle (≤80 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subtitle: Option<String>,
+    /// An image.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_url: Option<String>,
+    /// What tapping the element opens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_action: Option<DefaultAction>,
+    /// Up to 3 buttons.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub buttons: Vec<Button>,
+}
+
+impl Element {
+    /// An element with a title.
+    pub fn new(title: impl Into<String>) -> Self {
+        Element {
+            title: title.into(),
+            subtitle: None,
+            image_url: None,
+            default_action: None,
+            buttons: Vec::new(),
+        }
+    }
+}
+
+/// The URL opened when an element is tapped (`{"type": "web_url", …}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename = "web_url")]
+pub struct DefaultAction {
+    /// The URL.
+    pub url: String,
+    /// The webview height.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webview_height_ratio: Option<WebviewHeight>,
+}
+
+/// The media template: one image or video with optional buttons.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MediaTemplate {
+    /// `image` or `video`.
+    pub media_type: MediaTemplateType,
+    /// An attachment id uploaded earlier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment_id: Option<String>,
+    /// A Facebook URL of the media.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Buttons.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub buttons: Vec<Button>,
+}
+
+/// The media of a [`MediaTemplate`].
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MediaTemplateType {
+    /// An image.
+    Image,
+    /// A video.
+    Video,
+}
+
+impl ChannelPayload for MediaTemplate {
+    const CHANNEL: &'static str = PLATFORM;
+    const KIND: &'static str = "media_template";
+}
+
+impl From<MediaTemplate> for Content {
+    fn from(t: MediaTemplate) -> Self {
+        Content::Channel(ChannelContent::new(t))
+    }
+}
+
+/// Several images in one message (`message.attachments`, images only, ≤30).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Images {
+    /// The image URLs.
+    pub urls: Vec<String>,
+}
+
+impl ChannelPayload for Images {
+    const CHANNEL: &'static str = PLATFORM;
+    const KIND: &'static str = "images";
+}
+
+impl From<Images> for Content {
+    fn from(i: Images) -> Self {
+        Content::Channel(ChannelContent::new(i))
+    }
+}

@@ -1,0 +1,374 @@
+//! Every documented Send API limit, checked before any request.
+//!
+//! Sources: the Send API reference (../shared/spec/messenger-send-api.ar.txt)
+//! and api-contract §3, §7.
+
+use std::borrow::Cow;
+
+use switchboard::{
+    ChannelData, Content, Error, ErrorKind, MediaKind, MediaSource, Message, Problem,
+    SenderActionKind, Violations,
+};
+
+use crate::model::{
+    Button, ButtonTemplate, GenericTemplate, Images, MediaTemplate, MessagingType, Options,
+    QuickReplyType,
+};
+
+/// Text: 2000 characters (Send API reference "2000 character limit"; api-contract §3).
+pub const TEXT: usize = 2000;
+/// Quick replies: ≤13 (api-contract §3).
+pub const MAX_QUICK_REPLIES: usize = 13;
+/// Quick reply title: ≤20 characters (api-contract §3).
+pub const QUICK_REPLY_TITLE: usize = 20;
+/// Quick reply and postback payload: ≤1000 characters (api-contract §3).
+pub const PAYLOAD: usize = 1000;
+/// `message.metadata`: ≤1000 characters (api-contract §3).
+pub const METADATA: usize = 1000;
+/// Button template text: ≤640 characters (api-contract §3).
+pub const BUTTON_TEMPLATE_TEXT: usize = 640;
+/// Buttons per button template and per generic element: 1–3 / ≤3 (api-contract §3).
+pub const MAX_BUTTONS: usize = 3;
+/// Button title: ≤20 characters (api-contract §3).
+pub const BUTTON_TITLE: usize = 20;
+/// Generic template elements: ≤10 (api-contract §3).
+pub const MAX_ELEMENTS: usize = 10;
+/// Generic element title and subtitle: ≤80 characters (api-contract §3).
+pub const ELEMENT_TEXT: usize = 80;
+/// Images in one message (`attachments[]`, images only): ≤30 (api-contract §3).
+pub const MAX_IMAGES: usize = 30;
+
+/// A decoded Messenger-only content value.
+pub(crate) enum Typed<'a> {
+    ButtonTemplate(Cow<'a, ButtonTemplate>),
+    GenericTemplate(Cow<'a, GenericTemplate>),
+    MediaTemplate(Cow<'a, MediaTemplate>),
+    Images(Cow<'a, Images>),
+}
+
+/// Decodes channel content addressed to Messenger.
+pub(crate) fn decode(data: &ChannelData) -> Result<Typed<'_>, Error> {
+    if data.channel() != crate::PLATFORM {
+        return Err(Error::new(
+            ErrorKind::Unsupported,
+            format!(
+                "{} content of channel {} cannot be sent over Messenger",
+                data.kind(),
+                data.channel()
+            ),
+        ));
+    }
+    if let Some(t) = data.get::<ButtonTemplate>() {
+        return t.map(Typed::ButtonTemplate);
+    }
+    if let Some(t) = data.get::<GenericTemplate>() {
+        return t.map(Typed::GenericTemplate);
+    }
+    if let Some(t) = data.get::<MediaTemplate>() {
+        return t.map(Typed::MediaTemplate);
+    }
+    if let Some(t) = data.get::<Images>() {
+        return t.map(Typed::Images);
+    }
+    Err(Error::new(
+        ErrorKind::Unsupported,
+        format!("unknown Messenger content kind {:?}", data.kind()),
+    ))
+}
+
+pub(crate) fn is_http_url(url: &str) -> bool {
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    let rest = if lower.starts_with("https://") {
+        &url[8..]
+    } else if lower.starts_with("http://") {
+        &url[7..]
+    } else {
+        return false;
+    };
+    !rest.is_empty() && !rest.starts_with('/') && !url.chars().any(char::is_whitespace)
+}
+
+fn link(v: &mut Violations, field: impl FnOnce() -> String, url: &str) {
+    if !is_http_url(url) {
+        v.push(
+            field(),
+            Problem::Invalid {
+                reason: "must be an http:// or https:// URL".into(),
+            },
+        );
+    }
+}
+
+fn not_allowed(v: &mut Violations, field: &str, reason: &str) {
+    v.push(
+        field,
+        Problem::NotAllowed {
+            reason: reason.into(),
+        },
+    );
+}
+
+fn check_buttons(buttons: &[Button], field: &str, min: usize, v: &mut Violations) {
+    v.count(|| field.into(), buttons.len(), min, MAX_BUTTONS);
+    for (i, b) in buttons.iter().enumerate() {
+        v.required_max_chars(|| format!("{field}[{i}].title"), b.title(), BUTTON_TITLE);
+        match b {
+            Button::WebUrl { url, .. } => link(v, || format!("{field}[{i}].url"), url),
+            Button::Postback { payload, .. } => {
+                v.required_max_chars(|| format!("{field}[{i}].payload"), payload, PAYLOAD)
+            }
+            Button::PhoneNumber { payload, .. } => {
+                v.required(|| format!("{field}[{i}].payload"), payload);
+            }
+        }
+    }
+}
+
+/// Checks a message; returns early with `Unsupported` for what Messenger cannot express.
+pub(crate) fn check(
+    channel: &str,
+    message: &Message,
+    options: &Options,
+    v: &mut Violations,
+) -> Result<(), Error> {
+    v.required(
+        || crate::wire::recipient_field(message.to.kind).into(),
+        &message.to.id,
+    );
+    let action = matches!(
+        message.content,
+        Content::SenderAction(_) | Content::Reaction(_)
+    );
+    let mut neutral_quick_replies = 0;
+    match &message.content {
+        Content::Text(t) => v.required_max_chars(|| "message.text".into(), &t.body, TEXT),
+        Content::Media(m) => {
+            match m.kind {
+                MediaKind::Image | MediaKind::Audio | MediaKind::Video | MediaKind::Document => {}
+                other => {
+                    return Err(Error::unsupported(
+                        channel,
+                        format!("{} attachments", other.as_str()),
+                    ))
+                }
+            }
+            match &m.source {
+                MediaSource::Url(url) => link(v, || "message.attachment.payload.url".into(), url),
+                MediaSource::Id(id) => {
+                    v.required(|| "message.attachment.payload.attachment_id".into(), id);
+                    if options.reusable_attachment {
+                        not_allowed(
+                            v,
+                            "message.attachment.payload.is_reusable",
+                            "only an attachment sent by URL can be made reusable",
+                        );
+                    }
+                }
+                _ => v.push("message.attachment.payload", Problem::Required),
+            }
+            if m.caption.is_some() {
+                not_allowed(
+                    v,
+                    "message.attachment.caption",
+                    "Messenger attachments have no caption; send the text as its own message",
+                );
+            }
+            if m.filename.is_some() {
+                not_allowed(
+                    v,
+                    "message.attachment.filename",
+                    "Messenger takes the file name from the URL",
+                );
+            }
+        }
+        Content::ReplyButtons(b) => {
+            v.required_max_chars(|| "message.text".into(), &b.body, TEXT);
+            if b.header.is_some() {
+                not_allowed(v, "message.header", "Messenger messages have no header");
+            }
+            if b.footer.is_some() {
+                not_allowed(v, "message.footer", "Messenger messages have no footer");
+            }
+            if b.buttons.is_empty() {
+                v.push(
+                    "message.quick_replies",
+                    Problem::TooFew { min: 1, actual: 0 },
+                );
+            }
+            for (i, button) in b.buttons.iter().enumerate() {
+                v.required_max_chars(
+                    || format!("message.quick_replies[{i}].title"),
+                    &button.title,
+                    QUICK_REPLY_TITLE,
+                );
+                v.required_max_chars(
+                    || format!("message.quick_replies[{i}].payload"),
+                    &button.id,
+                    PAYLOAD,
+                );
+            }
+            neutral_quick_replies = b.buttons.len();
+        }
+        Content::Reaction(r) => {
+            v.required(|| "payload.message_id".into(), &r.message_id);
+        }
+        Content::SenderAction(a) => {
+            match a.action {
+                SenderActionKind::TypingOn
+                | SenderActionKind::TypingOff
+                | SenderActionKind::MarkSeen => {}
+                _ => return Err(Error::unsupported(channel, "this sender action")),
+            }
+            if a.message_id.is_some() {
+                not_allowed(
+                    v,
+                    "sender_action",
+                    "Messenger sender actions apply to the conversation, not to one message",
+                );
+            }
+        }
+        Content::Channel(c) => match decode(&c.0).map_err(|e| e.with_channel(channel))? {
+            Typed::ButtonTemplate(t) => {
+                let f = "message.attachment.payload";
+                v.required_max_chars(|| format!("{f}.text"), &t.text, BUTTON_TEMPLATE_TEXT);
+                check_buttons(&t.buttons, &format!("{f}.buttons"), 1, v);
+            }
+            Typed::GenericTemplate(t) => {
+                let f = "message.attachment.payload.elements";
+                v.count(|| f.into(), t.elements.len(), 1, MAX_ELEMENTS);
+                for (i, e) in t.elements.iter().enumerate() {
+                    v.required_max_chars(|| format!("{f}[{i}].title"), &e.title, ELEMENT_TEXT);
+                    if let Some(s) = &e.subtitle {
+                        v.max_chars(|| format!("{f}[{i}].subtitle"), s, ELEMENT_TEXT);
+                    }
+                    if let Some(u) = &e.image_url {
+                        link(v, || format!("{f}[{i}].image_url"), u);
+                    }
+                    if let Some(d) = &e.default_action {
+                        link(v, || format!("{f}[{i}].default_action.url"), &d.url);
+                    }
+                    check_buttons(&e.buttons, &format!("{f}[{i}].buttons"), 0, v);
+                }
+            }
+            Typed::MediaTemplate(t) => {
+                let f = "message.attachment.payload.elements[0]";
+                match (&t.attachment_id, &t.url) {
+                    (Some(id), None) => {
+                        v.required(|| format!("{f}.attachment_id"), id);
+                    }
+                    (None, Some(url)) => link(v, || format!("{f}.url"), url),
+                    _ => v.push(
+                        f,
+                        Problem::Invalid {
+                            reason: "exactly one of attachment_id and url is required".into(),
+                        },
+                    ),
+                }
+                check_buttons(&t.buttons, &format!("{f}.buttons"), 0, v);
+            }
+            Typed::Images(i) => {
+                v.count(|| "message.attachments".into(), i.urls.len(), 1, MAX_IMAGES);
+                for (n, url) in i.urls.iter().enumerate() {
+                    link(v, || format!("message.attachments[{n}].payload.url"), url);
+                }
+            }
+        },
+        other => {
+            return Err(Error::unsupported(
+                channel,
+                format!("{} content", other.kind()),
+            ))
+        }
+    }
+
+    if action {
+        // A sender action goes out alone with the recipient (Send API reference).
+        let alone = "a sender action is sent alone with the recipient, as its own request";
+        if !options.quick_replies.is_empty() {
+            not_allowed(v, "message.quick_replies", alone);
+        }
+        if message.options.reply_to.is_some() {
+            not_allowed(v, "reply_to", alone);
+        }
+        if message.options.callback_data.is_some() {
+            not_allowed(v, "message.metadata", alone);
+        }
+        if message.options.notification.is_some() {
+            not_allowed(v, "notification_type", alone);
+        }
+        if options.messaging_type != MessagingType::Response || options.tag.is_some() {
+            not_allowed(v, "messaging_type", alone);
+        }
+        if options.persona_id.is_some() {
+            not_allowed(v, "persona_id", alone);
+        }
+        return Ok(());
+    }
+
+    match (options.messaging_type, options.tag) {
+        (MessagingType::MessageTag, None) => v.push("tag", Problem::Required),
+        (MessagingType::MessageTag, Some(tag)) => {
+            let rules = tag.rules();
+            if let (Some(since), false) = (rules.retired_since, options.allow_retired_tag) {
+                not_allowed(
+                    v,
+                    "tag",
+                    &format!(
+                        "{} is retired: the platform answers error 100 since {since}; \
+                         opt in with send_retired_tag_anyway() to send it regardless",
+                        rules.name
+                    ),
+                );
+            }
+        }
+        (_, Some(_)) => not_allowed(v, "tag", "a tag needs messaging_type MESSAGE_TAG"),
+        _ => {}
+    }
+    let total = options.quick_replies.len() + neutral_quick_replies;
+    if total > MAX_QUICK_REPLIES {
+        v.push(
+            "message.quick_replies",
+            Problem::TooMany {
+                limit: MAX_QUICK_REPLIES,
+                actual: total,
+            },
+        );
+    }
+    for (i, q) in options.quick_replies.iter().enumerate() {
+        let n = i + neutral_quick_replies;
+        if q.content_type == QuickReplyType::Text {
+            v.required_max_chars(
+                || format!("message.quick_replies[{n}].title"),
+                q.title.as_deref().unwrap_or_default(),
+                QUICK_REPLY_TITLE,
+            );
+            v.required_max_chars(
+                || format!("message.quick_replies[{n}].payload"),
+                q.payload.as_deref().unwrap_or_default(),
+                PAYLOAD,
+            );
+        }
+        if let Some(u) = &q.image_url {
+            link(v, || format!("message.quick_replies[{n}].image_url"), u);
+        }
+    }
+    if options.reusable_attachment
+        && !matches!(&message.content, Content::Media(m) if matches!(m.source, MediaSource::Url(_)))
+    {
+        not_allowed(
+            v,
+            "message.attachment.payload.is_reusable",
+            "only an attachment sent by URL can be made reusable",
+        );
+    }
+    if let Some(mid) = &message.options.reply_to {
+        v.required(|| "reply_to.mid".into(), mid);
+    }
+    if let Some(data) = &message.options.callback_data {
+        v.max_chars(|| "message.metadata".into(), data, METADATA);
+    }
+    if let Some(p) = &options.persona_id {
+        v.required(|| "persona_id".into(), p);
+    }
+    Ok(())
+}
