@@ -37,6 +37,14 @@ pub trait PlatformEmulator: Send + Sync + 'static {
 
     /// Human-readable lines describing endpoints and accepted credentials.
     fn describe(&self, base_url: &str) -> Vec<String>;
+
+    /// The status webhook bodies for an accepted request, in the order the
+    /// platform sends them: sent, delivered, read — or sent, failed with the
+    /// error `failed_code` when given. Empty when the request has no statuses.
+    fn status_webhooks(&self, record: &Record, failed_code: Option<i64>) -> Vec<Vec<u8>>;
+
+    /// The webhook body of an inbound text message from `from`, and its message id.
+    fn inbound_text_webhook(&self, from: &str, text: &str) -> (String, Vec<u8>);
 }
 
 /// How a platform emulator is created.
@@ -106,13 +114,39 @@ pub enum Failure {
     },
     /// A bare HTTP status with an empty body (a proxy or load balancer failure).
     Status(u16),
+    /// The request is accepted, then its status webhook says `failed` with this error code.
+    DeliveryFailed {
+        /// The platform error code in the failed status's `errors[]`.
+        code: i64,
+    },
 }
 
-/// State shared by the harness and every platform emulator: records and scripted failures.
+/// Where the emulator posts a platform's webhooks.
+#[derive(Clone)]
+struct WebhookTarget {
+    url: String,
+    app_secret: crate::Secret,
+}
+
+/// State shared by the harness and every platform emulator: records,
+/// scripted failures and webhook targets.
 #[derive(Clone, Default)]
 pub struct EmulatorContext {
     records: Arc<Mutex<Vec<Record>>>,
     failures: Arc<Mutex<HashMap<String, VecDeque<Failure>>>>,
+    webhooks: Arc<Mutex<HashMap<String, WebhookTarget>>>,
+    webhook_log: Arc<Mutex<Vec<WebhookDelivery>>>,
+}
+
+/// A webhook the emulator posted, and how the receiver answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookDelivery {
+    /// The platform.
+    pub platform: String,
+    /// The URL posted to.
+    pub url: String,
+    /// The HTTP status answered, or `None` when the post failed.
+    pub status: Option<u16>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -134,6 +168,55 @@ impl EmulatorContext {
     /// The token requests must carry.
     pub fn access_token(&self) -> &'static str {
         EMULATOR_ACCESS_TOKEN
+    }
+
+    /// Whether webhooks of `platform` go somewhere.
+    pub fn has_webhook(&self, platform: &str) -> bool {
+        lock(&self.webhooks).contains_key(platform)
+    }
+
+    /// Posts `bodies` in order to `platform`'s webhook URL, signed with
+    /// `X-Hub-Signature-256`, in the background (no-op without a target).
+    pub fn post_webhooks(&self, platform: &str, bodies: Vec<Vec<u8>>) {
+        let Some(target) = lock(&self.webhooks).get(platform).cloned() else {
+            return;
+        };
+        if bodies.is_empty() {
+            return;
+        }
+        let log = self.webhook_log.clone();
+        let platform = platform.to_string();
+        tokio::spawn(async move {
+            let client = match crate::http::client(std::time::Duration::from_secs(10)) {
+                Ok(c) => c,
+                Err(e) => {
+                    tracing::error!(error = %e, "emulator cannot post webhooks");
+                    return;
+                }
+            };
+            for body in bodies {
+                let signature = crate::webhook::sign(&target.app_secret, &body);
+                let result = client
+                    .post(&target.url)
+                    .header("content-type", "application/json")
+                    .header("x-hub-signature-256", signature)
+                    .body(body)
+                    .send()
+                    .await;
+                let status = match result {
+                    Ok(r) => Some(r.status().as_u16()),
+                    Err(e) => {
+                        tracing::warn!(error = %e.without_url(), "emulator webhook post failed");
+                        None
+                    }
+                };
+                lock(&log).push(WebhookDelivery {
+                    platform: platform.clone(),
+                    url: target.url.clone(),
+                    status,
+                });
+            }
+        });
     }
 }
 
@@ -293,6 +376,42 @@ impl Emulator {
     /// The access token the emulator accepts.
     pub fn access_token(&self) -> &'static str {
         EMULATOR_ACCESS_TOKEN
+    }
+
+    /// Posts `platform`'s webhooks (statuses of accepted messages, inbound
+    /// messages) to `url`, signed with `app_secret`.
+    pub fn set_webhook(&self, platform: &str, url: impl Into<String>, app_secret: crate::Secret) {
+        lock(&self.context.webhooks).insert(
+            platform.to_string(),
+            WebhookTarget {
+                url: url.into(),
+                app_secret,
+            },
+        );
+    }
+
+    /// Posts an inbound text message from `from` to `platform`'s webhook;
+    /// returns its message id.
+    pub fn send_inbound_text(
+        &self,
+        platform: &str,
+        from: &str,
+        text: &str,
+    ) -> Result<String, Error> {
+        let p = self.platform(platform)?;
+        if !self.context.has_webhook(platform) {
+            return Err(Error::config(format!(
+                "no webhook URL is set for {platform}: call set_webhook first"
+            )));
+        }
+        let (id, body) = p.inbound_text_webhook(from, text);
+        self.context.post_webhooks(platform, vec![body]);
+        Ok(id)
+    }
+
+    /// The webhooks posted so far and how they were answered.
+    pub fn webhook_deliveries(&self) -> Vec<WebhookDelivery> {
+        lock(&self.context.webhook_log).clone()
     }
 
     /// Stops serving.

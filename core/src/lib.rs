@@ -27,6 +27,7 @@ mod message;
 mod registry;
 mod secret;
 mod switchboard;
+pub mod webhook;
 
 #[cfg(feature = "emulator")]
 pub mod emulator;

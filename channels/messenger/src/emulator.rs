@@ -13,7 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 use switchboard::emulator::{
     graph_access_token, graph_error_response, EmulatorContext, EmulatorPlugin, Failure,
     PlatformEmulator, Record, EMULATOR_ACCESS_TOKEN,
@@ -22,6 +22,22 @@ use switchboard::{register_emulator, Recipient};
 
 /// The Facebook Page id the emulator serves.
 pub const EMULATOR_PAGE_ID: &str = "109876543210987";
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
+/// A `page` webhook with one `messaging` item (api-contract §6).
+fn page_envelope(item: Value) -> Vec<u8> {
+    serde_json::to_vec(&json!({
+        "object": "page",
+        "entry": [{"id": EMULATOR_PAGE_ID, "time": now_ms(), "messaging": [item]}]
+    }))
+    .unwrap_or_default()
+}
 
 /// The emulator of the Messenger Send API.
 pub struct MessengerEmulator {
@@ -241,17 +257,22 @@ impl MessengerEmulator {
         query: &HashMap<String, String>,
         body: &[u8],
     ) -> Response {
+        let mut delivery_failed = false;
         if let Some(f) = self.context.next_failure(crate::PLATFORM) {
-            return match f {
-                Failure::Status(s) => StatusCode::from_u16(s)
-                    .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-                    .into_response(),
+            match f {
+                Failure::Status(s) => {
+                    return StatusCode::from_u16(s)
+                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+                        .into_response()
+                }
                 Failure::Platform { code, subcode } => {
                     let (status, title) = describe_code(code);
-                    graph_error_response(status, code, subcode, title, None)
+                    return graph_error_response(status, code, subcode, title, None);
                 }
-                _ => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-            };
+                // Messenger has no failed-status webhook: the message is simply never delivered.
+                Failure::DeliveryFailed { .. } => delivery_failed = true,
+                _ => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+            }
         }
         match graph_access_token(headers, query) {
             Some(t) if t == EMULATOR_ACCESS_TOKEN => {}
@@ -311,13 +332,18 @@ impl MessengerEmulator {
         if !is_action {
             response.insert("message_id".into(), message_id.clone().into());
         }
-        self.context.record(Record {
+        let record = Record {
             platform: crate::PLATFORM.to_string(),
             account: page.to_string(),
             recipient,
             message_id,
             body: value,
-        });
+        };
+        if !delivery_failed && self.context.has_webhook(crate::PLATFORM) {
+            self.context
+                .post_webhooks(crate::PLATFORM, self.status_webhooks(&record, None));
+        }
+        self.context.record(record);
         (StatusCode::OK, axum::Json(Value::Object(response))).into_response()
     }
 }
@@ -353,6 +379,34 @@ impl PlatformEmulator for MessengerEmulator {
 
     fn sample_recipient(&self) -> Recipient {
         Recipient::user_id("6123456789012345")
+    }
+
+    fn status_webhooks(&self, record: &Record, _failed_code: Option<i64>) -> Vec<Vec<u8>> {
+        // Sender actions have no message id and no deliveries.
+        if record.message_id.is_empty() {
+            return Vec::new();
+        }
+        let from = json!({"id": record.recipient});
+        let page = json!({"id": EMULATOR_PAGE_ID});
+        let at = now_ms();
+        vec![
+            page_envelope(json!({"sender": from, "recipient": page,
+                "delivery": {"mids": [record.message_id], "watermark": at}})),
+            page_envelope(
+                json!({"sender": from, "recipient": page, "timestamp": at + 1,
+                "read": {"watermark": at}}),
+            ),
+        ]
+    }
+
+    fn inbound_text_webhook(&self, from: &str, text: &str) -> (String, Vec<u8>) {
+        let n = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let mid = format!("m_inbound{n:020}");
+        let body = page_envelope(json!({
+            "sender": {"id": from}, "recipient": {"id": EMULATOR_PAGE_ID},
+            "timestamp": now_ms(), "message": {"mid": mid, "text": text}
+        }));
+        (mid, body)
     }
 
     fn describe(&self, base_url: &str) -> Vec<String> {

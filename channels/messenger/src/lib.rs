@@ -38,6 +38,7 @@ use switchboard::{
 mod errors;
 mod model;
 pub mod validate;
+pub mod webhook;
 mod wire;
 
 pub use model::{

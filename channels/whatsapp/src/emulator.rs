@@ -23,6 +23,35 @@ use switchboard::{register_emulator, Recipient};
 
 /// The business phone number id the emulator serves.
 pub const EMULATOR_PHONE_NUMBER_ID: &str = "106540352242922";
+/// The WhatsApp Business Account id in the emulator's webhooks.
+pub const EMULATOR_WABA_ID: &str = "102290129340398";
+/// The display phone number in the emulator's webhooks.
+const DISPLAY_PHONE_NUMBER: &str = "15550783881";
+
+fn now_secs() -> String {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+        .to_string()
+}
+
+/// Wraps a `value` in the Cloud API webhook envelope (api-contract §6).
+fn cloud_envelope(value: Value) -> Vec<u8> {
+    let mut value = value;
+    if let Some(o) = value.as_object_mut() {
+        o.insert("messaging_product".into(), "whatsapp".into());
+        o.insert(
+            "metadata".into(),
+            json!({"display_phone_number": DISPLAY_PHONE_NUMBER, "phone_number_id": EMULATOR_PHONE_NUMBER_ID}),
+        );
+    }
+    serde_json::to_vec(&json!({
+        "object": "whatsapp_business_account",
+        "entry": [{"id": EMULATOR_WABA_ID, "changes": [{"field": "messages", "value": value}]}]
+    }))
+    .unwrap_or_default()
+}
 
 /// The emulator of WhatsApp.
 pub struct WhatsAppEmulator {
@@ -177,18 +206,22 @@ impl WhatsAppEmulator {
         query: &std::collections::HashMap<String, String>,
         body: &[u8],
     ) -> Response {
+        let mut failed_code = None;
         if let Some(f) = self.context.next_failure(crate::PLATFORM) {
-            return match f {
-                Failure::Status(s) => StatusCode::from_u16(s)
-                    .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-                    .into_response(),
+            match f {
+                Failure::Status(s) => {
+                    return StatusCode::from_u16(s)
+                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+                        .into_response()
+                }
                 Failure::Platform { code, subcode } => {
                     let mut r = Refusal::new(code, "injected failure");
                     r.subcode = subcode;
-                    self.error_response(api, r)
+                    return self.error_response(api, r);
                 }
-                _ => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-            };
+                Failure::DeliveryFailed { code } => failed_code = Some(code),
+                _ => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+            }
         }
         if let Err(r) = self.authorize(headers, query, api) {
             return self.error_response(api, r);
@@ -250,13 +283,18 @@ impl WhatsAppEmulator {
                 (id.clone(), json!({"messages": [{"id": id}]}))
             }
         };
-        self.context.record(Record {
+        let record = Record {
             platform: crate::PLATFORM.to_string(),
             account: account.to_string(),
             recipient: to.to_string(),
             message_id: id,
             body: value,
-        });
+        };
+        if self.context.has_webhook(crate::PLATFORM) {
+            self.context
+                .post_webhooks(crate::PLATFORM, self.status_webhooks(&record, failed_code));
+        }
+        self.context.record(record);
         (StatusCode::OK, axum::Json(response)).into_response()
     }
 }
@@ -473,6 +511,65 @@ impl PlatformEmulator for WhatsAppEmulator {
 
     fn sample_recipient(&self) -> Recipient {
         Recipient::phone_number("+16505551234")
+    }
+
+    fn status_webhooks(&self, record: &Record, failed_code: Option<i64>) -> Vec<Vec<u8>> {
+        // Mark-as-read requests have no statuses.
+        if record.recipient.is_empty() {
+            return Vec::new();
+        }
+        let on_prem = record.account == "on_premises";
+        let wa_id: String = record
+            .recipient
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect();
+        let is_reaction = record.body.get("type").is_some_and(|t| t == "reaction");
+        let callback = record.body.get("biz_opaque_callback_data").cloned();
+        let status = |name: &str, errors: Option<Value>| {
+            let mut s = json!({"id": record.message_id, "status": name,
+                "timestamp": now_secs(), "recipient_id": wa_id});
+            if let Some(cb) = &callback {
+                s["biz_opaque_callback_data"] = cb.clone();
+            }
+            if let Some(e) = errors {
+                s["errors"] = e;
+            }
+            if on_prem {
+                serde_json::to_vec(&json!({"statuses": [s]})).unwrap_or_default()
+            } else {
+                cloud_envelope(json!({"statuses": [s]}))
+            }
+        };
+        let mut out = vec![status("sent", None)];
+        match failed_code {
+            Some(code) => {
+                let (_, title) = describe_code(code);
+                out.push(status(
+                    "failed",
+                    Some(json!([{"code": code, "title": title, "message": title,
+                        "error_data": {"details": "injected by the emulator"}}])),
+                ));
+            }
+            // Reactions only fire a sent status (api-contract §1).
+            None if is_reaction => {}
+            None => {
+                out.push(status("delivered", None));
+                out.push(status("read", None));
+            }
+        }
+        out
+    }
+
+    fn inbound_text_webhook(&self, from: &str, text: &str) -> (String, Vec<u8>) {
+        let n = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let id = format!("wamid.HBgLINB{n:016X}");
+        let body = cloud_envelope(json!({
+            "contacts": [{"profile": {"name": "Emulated Customer"}, "wa_id": from}],
+            "messages": [{"from": from, "id": id, "timestamp": now_secs(),
+                "type": "text", "text": {"body": text}}]
+        }));
+        (id, body)
     }
 
     fn describe(&self, base_url: &str) -> Vec<String> {

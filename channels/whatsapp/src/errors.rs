@@ -154,25 +154,7 @@ pub(crate) fn error_from_response(
     body: &[u8],
 ) -> Error {
     match parse_error_body(status, body) {
-        Some(p) => {
-            let class = classify_code(p.code).unwrap_or_else(|| classify_status(status));
-            let mut message = match &p.message {
-                Some(m) if !m.is_empty() => format!("{}: {m}", class.what),
-                _ => class.what.to_string(),
-            };
-            if let Some(d) = &p.details {
-                message.push_str(" — ");
-                message.push_str(d);
-            }
-            let temporary = class.temporary || p.is_transient == Some(true);
-            let mut e = Error::new(class.kind, message)
-                .with_channel(channel)
-                .with_platform(p);
-            if let Some(after) = retry_after.or(class.retry_after) {
-                e = e.with_retry_after(after);
-            }
-            e.with_temporary(temporary)
-        }
+        Some(p) => from_platform(channel, status, retry_after, p),
         None => {
             let class = classify_status(status);
             let mut e = Error::new(
@@ -194,6 +176,54 @@ pub(crate) fn error_from_response(
             e
         }
     }
+}
+
+/// Classifies a platform error (from a response or a webhook).
+pub(crate) fn from_platform(
+    channel: &str,
+    status: u16,
+    retry_after: Option<Duration>,
+    p: PlatformError,
+) -> Error {
+    let class = classify_code(p.code).unwrap_or_else(|| classify_status(status));
+    let mut message = match &p.message {
+        Some(m) if !m.is_empty() => format!("{}: {m}", class.what),
+        _ => class.what.to_string(),
+    };
+    if let Some(d) = &p.details {
+        message.push_str(" — ");
+        message.push_str(d);
+    }
+    let temporary = class.temporary || p.is_transient == Some(true);
+    let mut e = Error::new(class.kind, message)
+        .with_channel(channel)
+        .with_platform(p);
+    if let Some(after) = retry_after.or(class.retry_after) {
+        e = e.with_retry_after(after);
+    }
+    e.with_temporary(temporary)
+}
+
+/// A webhook error object `{code, title, message, error_data{details}}`, classified.
+pub(crate) fn classify_webhook_error(
+    v: &serde_json::Value,
+) -> switchboard::webhook::ClassifiedError {
+    let text = |k: &str| v.get(k).and_then(|x| x.as_str()).map(String::from);
+    let p = PlatformError {
+        http_status: None,
+        code: v.get("code").and_then(|c| c.as_i64()).unwrap_or_default(),
+        subcode: None,
+        error_type: text("title"),
+        message: text("message").or_else(|| text("title")),
+        details: v
+            .pointer("/error_data/details")
+            .and_then(|d| d.as_str())
+            .map(String::from)
+            .or_else(|| text("details")),
+        trace_id: None,
+        is_transient: None,
+    };
+    switchboard::webhook::ClassifiedError::from_error(&from_platform(crate::PLATFORM, 400, None, p))
 }
 
 #[cfg(test)]

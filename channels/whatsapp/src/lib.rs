@@ -43,6 +43,7 @@ mod errors;
 pub mod format;
 mod model;
 pub mod validate;
+pub mod webhook;
 mod wire;
 
 pub use model::{

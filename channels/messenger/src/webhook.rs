@@ -1,0 +1,260 @@
+//! Messenger webhook payloads (`object: "page"`) into typed [`Event`]s
+//! (api-contract §6): messages, echoes, deliveries, reads, postbacks and
+//! reactions. Unknown events are kept as raw JSON; every entry comes through.
+//!
+//! ```
+//! let body = br#"{"object":"page","entry":[{"id":"1","time":1,"messaging":[{"sender":{"id":"42"},
+//!   "recipient":{"id":"1"},"timestamp":1458692752478,"message":{"mid":"m_1","text":"hello"}}]}]}"#;
+//! let events = switchboard_messenger::webhook::parse(body).unwrap();
+//! assert_eq!(events.len(), 1);
+//! ```
+
+use std::time::Duration;
+
+use serde_json::Value;
+use switchboard::webhook::{
+    fingerprint, DeliveryWatermark, Event, EventKind, InboundContent, InboundMedia, InboundMessage,
+    InboundReaction, Postback, ReadWatermark, WebhookError, WindowRule, CUSTOMER_SERVICE_WINDOW,
+};
+use switchboard::{MediaKind, Message};
+
+use crate::model::{MessagingType, Options, Tag};
+use crate::PLATFORM;
+
+fn text(v: &Value, key: &str) -> Option<String> {
+    v.get(key).and_then(Value::as_str).map(String::from)
+}
+
+fn array<'a>(v: &'a Value, key: &str) -> &'a [Value] {
+    v.get(key)
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+}
+
+/// Parses a Messenger webhook body.
+pub fn parse(body: &[u8]) -> Result<Vec<Event>, WebhookError> {
+    let root: Value = serde_json::from_slice(body)
+        .map_err(|e| WebhookError::InvalidPayload(format!("not JSON: {e}")))?;
+    match root.get("object").and_then(Value::as_str) {
+        Some("page") => {}
+        Some(other) => {
+            return Err(WebhookError::InvalidPayload(format!(
+                "object is {other:?}, not page"
+            )))
+        }
+        None => return Err(WebhookError::InvalidPayload("object is missing".into())),
+    }
+    let mut events = Vec::new();
+    for entry in array(&root, "entry") {
+        let page = match entry.get("id") {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Number(n)) => n.to_string(),
+            _ => String::new(),
+        };
+        for m in array(entry, "messaging") {
+            events.push(messaging_event(&page, m));
+        }
+    }
+    Ok(events)
+}
+
+fn attachment(a: &Value) -> InboundMedia {
+    let kind = match a.get("type").and_then(Value::as_str) {
+        Some("audio") => MediaKind::Audio,
+        Some("video") => MediaKind::Video,
+        Some("file") => MediaKind::Document,
+        Some("sticker") => MediaKind::Sticker,
+        _ => MediaKind::Image,
+    };
+    InboundMedia {
+        kind,
+        id: None,
+        url: a
+            .pointer("/payload/url")
+            .and_then(Value::as_str)
+            .map(String::from),
+        mime_type: None,
+        sha256: None,
+        caption: None,
+        filename: None,
+        voice: false,
+    }
+}
+
+fn messaging_event(page: &str, m: &Value) -> Event {
+    let sender = m
+        .pointer("/sender/id")
+        .map(|v| match v {
+            Value::Number(n) => n.to_string(),
+            other => other.as_str().unwrap_or_default().to_string(),
+        })
+        .unwrap_or_default();
+    let timestamp_ms = m.get("timestamp").and_then(Value::as_u64);
+    let event = |id: String, kind: EventKind| Event {
+        platform: PLATFORM.into(),
+        account: page.into(),
+        id,
+        timestamp_ms,
+        kind,
+    };
+    if let Some(msg) = m.get("message") {
+        let mid = text(msg, "mid").unwrap_or_default();
+        let attachments = array(msg, "attachments");
+        let content = match (text(msg, "text"), msg.pointer("/quick_reply/payload")) {
+            (Some(t), Some(Value::String(payload))) => InboundContent::QuickReply {
+                text: t,
+                payload: payload.clone(),
+            },
+            (Some(body), _) => InboundContent::Text { body },
+            (None, _) if attachments.len() == 1 => {
+                InboundContent::Media(attachment(&attachments[0]))
+            }
+            (None, _) if !attachments.is_empty() => InboundContent::Attachments {
+                items: attachments.iter().map(attachment).collect(),
+            },
+            _ => InboundContent::Other {
+                kind: "message".into(),
+                raw: msg.clone(),
+            },
+        };
+        let echo = msg.get("is_echo").and_then(Value::as_bool).unwrap_or(false);
+        let inbound = InboundMessage {
+            id: mid.clone(),
+            from: sender,
+            sender_name: None,
+            reply_to: msg
+                .pointer("/reply_to/mid")
+                .and_then(Value::as_str)
+                .map(String::from),
+            content,
+            referral: m.get("referral").cloned(),
+            errors: Vec::new(),
+        };
+        let key = if mid.is_empty() { fingerprint(m) } else { mid };
+        return if echo {
+            event(format!("fb:echo:{key}"), EventKind::Echo(inbound))
+        } else {
+            event(format!("fb:msg:{key}"), EventKind::Message(inbound))
+        };
+    }
+    if let Some(d) = m.get("delivery") {
+        let watermark = d.get("watermark").and_then(Value::as_u64).unwrap_or(0);
+        return event(
+            format!("fb:delivery:{sender}:{watermark}"),
+            EventKind::Delivery(DeliveryWatermark {
+                from: sender,
+                message_ids: array(d, "mids")
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(String::from)
+                    .collect(),
+                watermark,
+            }),
+        );
+    }
+    if let Some(r) = m.get("read") {
+        let watermark = r.get("watermark").and_then(Value::as_u64).unwrap_or(0);
+        return event(
+            format!("fb:read:{sender}:{watermark}"),
+            EventKind::Read(ReadWatermark {
+                from: sender,
+                watermark,
+            }),
+        );
+    }
+    if let Some(p) = m.get("postback") {
+        return event(
+            format!(
+                "fb:postback:{}",
+                text(p, "mid").unwrap_or_else(|| fingerprint(m))
+            ),
+            EventKind::Postback(Postback {
+                from: sender,
+                title: text(p, "title"),
+                payload: text(p, "payload"),
+                mid: text(p, "mid"),
+            }),
+        );
+    }
+    if let Some(r) = m.get("reaction") {
+        return event(
+            format!("fb:reaction:{}", fingerprint(m)),
+            EventKind::Reaction(InboundReaction {
+                from: sender,
+                message_id: text(r, "mid").unwrap_or_default(),
+                action: text(r, "action").unwrap_or_else(|| "react".into()),
+                emoji: text(r, "emoji").or_else(|| text(r, "reaction")),
+            }),
+        );
+    }
+    event(
+        format!("fb:unknown:{}", fingerprint(m)),
+        EventKind::Unknown { raw: m.clone() },
+    )
+}
+
+/// Messenger's windows (api-contract §7, Send API reference): anything within
+/// 24 hours of the person's last message; outside it, a `HUMAN_AGENT` tag
+/// within 7 days (where enabled) or another tag still in its window.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Window {
+    human_agent: bool,
+}
+
+impl Window {
+    /// Allows `HUMAN_AGENT`-tagged replies within 7 days (the page needs the
+    /// Human Agent permission).
+    pub fn with_human_agent() -> Self {
+        Window { human_agent: true }
+    }
+}
+
+impl WindowRule for Window {
+    fn check(&self, message: &Message, since: Option<Duration>) -> Result<(), String> {
+        if since.is_some_and(|d| d <= CUSTOMER_SERVICE_WINDOW) {
+            return Ok(());
+        }
+        let options = message
+            .extensions
+            .get::<Options>()
+            .and_then(Result::ok)
+            .map(|o| o.into_owned())
+            .unwrap_or_default();
+        let human =
+            "a HUMAN_AGENT-tagged reply by a person within 7 days of the customer's message";
+        match (options.messaging_type, options.tag) {
+            (MessagingType::MessageTag, Some(tag)) if !tag.is_retired() => {
+                let rules = tag.rules();
+                let in_window = match (rules.window, since) {
+                    (Some(w), Some(d)) => d <= w,
+                    (Some(_), None) => false,
+                    (None, _) => true,
+                };
+                if tag == Tag::HumanAgent && !self.human_agent {
+                    Err(format!("{human} is allowed, but HUMAN_AGENT is not enabled for this channel"))
+                } else if in_window {
+                    Ok(())
+                } else {
+                    Err(format!("the {} tag's window is over too", rules.name))
+                }
+            }
+            _ if self.human_agent => Err(format!("only {human} is allowed")),
+            _ => Err("only message tags are allowed outside the window (enable HUMAN_AGENT for human replies within 7 days)".into()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn garbage_is_an_error_never_a_panic() {
+        for body in [&b""[..], b"[]", b"{}", b"{\"object\":\"user\"}", b"\xff"] {
+            assert!(parse(body).is_err());
+        }
+        let odd = br#"{"object":"page","entry":[{"messaging":[{}, 5, {"message":{}}, {"delivery":{"mids":[1]}}]}, null]}"#;
+        assert_eq!(parse(odd).unwrap().len(), 4);
+    }
+}

@@ -1,0 +1,934 @@
+//! Webhooks: the subscription handshake, `X-Hub-Signature-256` verification,
+//! typed events, duplicate detection, and the 24-hour customer-service window.
+//!
+//! Channel crates parse their platform's payloads into [`Event`]s; this
+//! module holds what is common. With feature `webhooks`, [`service`] gives
+//! an axum router to mount at a path.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use hmac::{Hmac, Mac};
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+
+use crate::error::{Error, ErrorKind, PlatformError};
+use crate::message::MediaKind;
+use crate::secret::Secret;
+
+/// Why a webhook request was refused.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WebhookError {
+    /// No `X-Hub-Signature-256` header.
+    MissingSignature,
+    /// The header is not `sha256=<64 hex digits>`.
+    MalformedSignature,
+    /// The signature does not match the body (tampered body or wrong secret).
+    InvalidSignature,
+    /// The handshake is not a subscription request, or the verify token differs.
+    HandshakeRefused(String),
+    /// The body is not a payload of the platform.
+    InvalidPayload(String),
+}
+
+impl fmt::Display for WebhookError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WebhookError::MissingSignature => {
+                f.write_str("the X-Hub-Signature-256 header is missing")
+            }
+            WebhookError::MalformedSignature => f.write_str(
+                "the X-Hub-Signature-256 header is malformed (expected sha256= and 64 hex digits)",
+            ),
+            WebhookError::InvalidSignature => {
+                f.write_str("the X-Hub-Signature-256 signature does not match the body")
+            }
+            WebhookError::HandshakeRefused(why) => {
+                write!(f, "subscription handshake refused: {why}")
+            }
+            WebhookError::InvalidPayload(why) => write!(f, "invalid webhook payload: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for WebhookError {}
+
+/// Checks `X-Hub-Signature-256: sha256=<hex HMAC-SHA256(app_secret, body)>`
+/// over the raw body bytes, in constant time.
+///
+/// ```
+/// use switchboard::webhook::{sign, verify_signature};
+/// use switchboard::Secret;
+/// let secret = Secret::new("app-secret");
+/// let body = br#"{"object":"page","entry":[]}"#;
+/// let header = sign(&secret, body);
+/// assert!(verify_signature(&secret, body, Some(&header)).is_ok());
+/// assert!(verify_signature(&secret, b"tampered", Some(&header)).is_err());
+/// ```
+pub fn verify_signature(
+    app_secret: &Secret,
+    body: &[u8],
+    header: Option<&str>,
+) -> Result<(), WebhookError> {
+    let header = header.ok_or(WebhookError::MissingSignature)?;
+    let hex_sig = header
+        .trim()
+        .strip_prefix("sha256=")
+        .ok_or(WebhookError::MalformedSignature)?;
+    if hex_sig.len() != 64 {
+        return Err(WebhookError::MalformedSignature);
+    }
+    let expected = hex::decode(hex_sig).map_err(|_| WebhookError::MalformedSignature)?;
+    let mut mac = Hmac::<Sha256>::new_from_slice(app_secret.expose().as_bytes())
+        .map_err(|_| WebhookError::InvalidSignature)?;
+    mac.update(body);
+    // `verify_slice` compares in constant time.
+    mac.verify_slice(&expected)
+        .map_err(|_| WebhookError::InvalidSignature)
+}
+
+/// The `X-Hub-Signature-256` value for `body` (what the platform sends; the
+/// emulator signs with it).
+pub fn sign(app_secret: &Secret, body: &[u8]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(app_secret.expose().as_bytes())
+        .expect("HMAC accepts keys of any length");
+    mac.update(body);
+    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+/// Answers the subscription handshake: with `hub.mode=subscribe` and the
+/// right `hub.verify_token`, returns `hub.challenge` (to send back with 200).
+pub fn handshake(
+    query: &HashMap<String, String>,
+    verify_token: &Secret,
+) -> Result<String, WebhookError> {
+    match query.get("hub.mode").map(String::as_str) {
+        Some("subscribe") => {}
+        Some(other) => {
+            return Err(WebhookError::HandshakeRefused(format!(
+                "hub.mode is {other:?}, expected subscribe"
+            )))
+        }
+        None => return Err(WebhookError::HandshakeRefused("hub.mode is missing".into())),
+    }
+    let given = query
+        .get("hub.verify_token")
+        .ok_or_else(|| WebhookError::HandshakeRefused("hub.verify_token is missing".into()))?;
+    let a = given.as_bytes();
+    let b = verify_token.expose().as_bytes();
+    // Constant-time comparison of equal-length tokens.
+    let same = a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0;
+    if !same {
+        return Err(WebhookError::HandshakeRefused(
+            "hub.verify_token does not match".into(),
+        ));
+    }
+    query
+        .get("hub.challenge")
+        .cloned()
+        .ok_or_else(|| WebhookError::HandshakeRefused("hub.challenge is missing".into()))
+}
+
+/// One event from a webhook payload.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// The platform (`whatsapp`, `messenger`).
+    pub platform: String,
+    /// The account it concerns (phone number id, page id, WABA id).
+    pub account: String,
+    /// A stable id for duplicate detection.
+    pub id: String,
+    /// When it happened, in milliseconds since the Unix epoch, when the payload says.
+    pub timestamp_ms: Option<u64>,
+    /// What happened.
+    pub kind: EventKind,
+}
+
+/// What an [`Event`] is.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EventKind {
+    /// A message from a customer.
+    Message(InboundMessage),
+    /// A message the page itself sent (Messenger echo).
+    Echo(InboundMessage),
+    /// The delivery status of a message sent.
+    Status(StatusUpdate),
+    /// A postback button tapped (Messenger).
+    Postback(Postback),
+    /// A reaction to a message (Messenger `reaction` event).
+    Reaction(InboundReaction),
+    /// Messages delivered up to a watermark (Messenger).
+    Delivery(DeliveryWatermark),
+    /// Messages read up to a watermark (Messenger).
+    Read(ReadWatermark),
+    /// Account-level errors (WhatsApp `value.errors[]`).
+    Errors {
+        /// The errors, classified.
+        errors: Vec<ClassifiedError>,
+    },
+    /// Anything not modelled, kept as it came.
+    Unknown {
+        /// The raw JSON of the event.
+        raw: serde_json::Value,
+    },
+}
+
+/// A message from a customer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InboundMessage {
+    /// The platform message id.
+    pub id: String,
+    /// The sender (WhatsApp id, PSID).
+    pub from: String,
+    /// The sender's profile name, when given.
+    pub sender_name: Option<String>,
+    /// The message this one replies to, when it does.
+    pub reply_to: Option<String>,
+    /// The content.
+    pub content: InboundContent,
+    /// Ad or link referral data, as it came.
+    pub referral: Option<serde_json::Value>,
+    /// Errors attached to the message (e.g. unsupported types).
+    pub errors: Vec<ClassifiedError>,
+}
+
+/// Media a customer sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboundMedia {
+    /// What sort of media.
+    pub kind: MediaKind,
+    /// The platform media id (WhatsApp).
+    pub id: Option<String>,
+    /// A URL (Messenger).
+    pub url: Option<String>,
+    /// The MIME type.
+    pub mime_type: Option<String>,
+    /// The SHA-256 of the file.
+    pub sha256: Option<String>,
+    /// The caption.
+    pub caption: Option<String>,
+    /// The file name (documents).
+    pub filename: Option<String>,
+    /// Whether an audio is a voice note.
+    pub voice: bool,
+}
+
+/// What a customer sent.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum InboundContent {
+    /// Text.
+    Text {
+        /// The text.
+        body: String,
+    },
+    /// Text sent by tapping a quick reply (Messenger).
+    QuickReply {
+        /// The text shown.
+        text: String,
+        /// The quick reply's payload.
+        payload: String,
+    },
+    /// One media file.
+    Media(InboundMedia),
+    /// Several attachments (Messenger).
+    Attachments {
+        /// The attachments.
+        items: Vec<InboundMedia>,
+    },
+    /// A location.
+    Location {
+        /// Latitude.
+        latitude: f64,
+        /// Longitude.
+        longitude: f64,
+        /// The place's name.
+        name: Option<String>,
+        /// The place's address.
+        address: Option<String>,
+    },
+    /// Contact cards, as they came.
+    Contacts {
+        /// The contacts.
+        contacts: serde_json::Value,
+    },
+    /// A reaction to a message (WhatsApp; empty emoji = removed).
+    Reaction {
+        /// The message reacted to.
+        message_id: String,
+        /// The emoji.
+        emoji: String,
+    },
+    /// A template quick-reply button tapped (WhatsApp `button`).
+    Button {
+        /// The button's payload.
+        payload: String,
+        /// The button's text.
+        text: String,
+    },
+    /// A reply button tapped (WhatsApp `interactive.button_reply`).
+    ButtonReply {
+        /// The button id.
+        id: String,
+        /// The button title.
+        title: String,
+    },
+    /// A list row chosen (WhatsApp `interactive.list_reply`).
+    ListReply {
+        /// The row id.
+        id: String,
+        /// The row title.
+        title: String,
+        /// The row description.
+        description: Option<String>,
+    },
+    /// A Flow completed (WhatsApp `interactive.nfm_reply`).
+    FlowReply {
+        /// The Flow's name.
+        name: Option<String>,
+        /// The body shown.
+        body: Option<String>,
+        /// The Flow's response, a JSON string.
+        response_json: String,
+    },
+    /// An order from the catalog, as it came.
+    Order {
+        /// The order.
+        order: serde_json::Value,
+    },
+    /// A system message (number changed, …), as it came.
+    System {
+        /// The system message.
+        system: serde_json::Value,
+    },
+    /// A message type the platform does not support.
+    Unsupported,
+    /// A type not modelled, kept as it came.
+    Other {
+        /// The platform's type name.
+        kind: String,
+        /// The raw JSON.
+        raw: serde_json::Value,
+    },
+}
+
+/// A delivery status of a message sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatusUpdate {
+    /// The platform message id.
+    pub message_id: String,
+    /// The recipient.
+    pub recipient_id: Option<String>,
+    /// The status.
+    pub status: DeliveryStatus,
+    /// Why it failed (status `failed`).
+    pub errors: Vec<ClassifiedError>,
+    /// The `biz_opaque_callback_data` sent with the message.
+    pub callback_data: Option<String>,
+}
+
+/// Where a message sent is.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryStatus {
+    /// Sent by the platform.
+    Sent,
+    /// Delivered to the device.
+    Delivered,
+    /// Read.
+    Read,
+    /// Voice message played.
+    Played,
+    /// Failed; see the errors.
+    Failed,
+    /// Another status, as named by the platform.
+    Other(String),
+}
+
+/// A platform error, with Switchboard's classification of its code.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClassifiedError {
+    /// The kind of error.
+    pub kind: ErrorKind,
+    /// Whether sending again later may succeed.
+    pub temporary: bool,
+    /// The platform's details.
+    pub platform: PlatformError,
+}
+
+impl ClassifiedError {
+    /// Classifies a platform error through an [`Error`] built by the channel.
+    pub fn from_error(e: &Error) -> Self {
+        ClassifiedError {
+            kind: e.kind(),
+            temporary: e.is_temporary(),
+            platform: e.platform().cloned().unwrap_or_default(),
+        }
+    }
+
+    /// As a Switchboard [`Error`].
+    pub fn to_error(&self) -> Error {
+        let msg = self
+            .platform
+            .message
+            .clone()
+            .or_else(|| self.platform.error_type.clone())
+            .unwrap_or_else(|| format!("platform error {}", self.platform.code));
+        Error::new(self.kind, msg)
+            .with_platform(self.platform.clone())
+            .with_temporary(self.temporary)
+    }
+}
+
+/// A postback (Messenger).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Postback {
+    /// Who tapped.
+    pub from: String,
+    /// The button title.
+    pub title: Option<String>,
+    /// The payload.
+    pub payload: Option<String>,
+    /// The message id of the postback, when given.
+    pub mid: Option<String>,
+}
+
+/// A reaction event (Messenger).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboundReaction {
+    /// Who reacted.
+    pub from: String,
+    /// The message reacted to.
+    pub message_id: String,
+    /// `react` or `unreact`.
+    pub action: String,
+    /// The emoji.
+    pub emoji: Option<String>,
+}
+
+/// Delivery watermark (Messenger).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryWatermark {
+    /// The recipient.
+    pub from: String,
+    /// The message ids delivered, when given.
+    pub message_ids: Vec<String>,
+    /// Everything before this time (ms) is delivered.
+    pub watermark: u64,
+}
+
+/// Read watermark (Messenger).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadWatermark {
+    /// The reader.
+    pub from: String,
+    /// Everything before this time (ms) is read.
+    pub watermark: u64,
+}
+
+impl Event {
+    /// The customer whose message opens the customer-service window, if this
+    /// event is one that opens it.
+    pub fn opens_window_for(&self) -> Option<&str> {
+        match &self.kind {
+            EventKind::Message(m) => Some(&m.from),
+            EventKind::Postback(p) => Some(&p.from),
+            EventKind::Reaction(r) => Some(&r.from),
+            _ => None,
+        }
+    }
+}
+
+/// Remembers which event ids were handed on, so that the platforms'
+/// retries (for days) reach the handler once.
+pub trait SeenEvents: Send + Sync {
+    /// Records `id`; `true` when it had not been seen before.
+    fn first_time(&self, id: &str) -> bool;
+}
+
+/// An in-memory [`SeenEvents`] that keeps the most recent `capacity` ids.
+pub struct MemorySeenEvents {
+    capacity: usize,
+    inner: Mutex<(HashSet<String>, VecDeque<String>)>,
+}
+
+impl MemorySeenEvents {
+    /// Keeps the last `capacity` ids (at least 1).
+    pub fn new(capacity: usize) -> Self {
+        MemorySeenEvents {
+            capacity: capacity.max(1),
+            inner: Mutex::new((HashSet::new(), VecDeque::new())),
+        }
+    }
+}
+
+impl Default for MemorySeenEvents {
+    /// Keeps the last 100,000 ids.
+    fn default() -> Self {
+        MemorySeenEvents::new(100_000)
+    }
+}
+
+impl SeenEvents for MemorySeenEvents {
+    fn first_time(&self, id: &str) -> bool {
+        let mut guard = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        let (set, order) = &mut *guard;
+        if set.contains(id) {
+            return false;
+        }
+        set.insert(id.to_string());
+        order.push_back(id.to_string());
+        while order.len() > self.capacity {
+            if let Some(old) = order.pop_front() {
+                set.remove(&old);
+            }
+        }
+        true
+    }
+}
+
+/// A source of the current time, in milliseconds since the Unix epoch.
+pub trait Clock: Send + Sync {
+    /// Now.
+    fn now_ms(&self) -> u64;
+}
+
+/// The system clock.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now_ms(&self) -> u64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as u64)
+            .unwrap_or(0)
+    }
+}
+
+/// A clock tests move by hand.
+#[derive(Debug, Default)]
+pub struct ManualClock(std::sync::atomic::AtomicU64);
+
+impl ManualClock {
+    /// A clock showing `now_ms`.
+    pub fn new(now_ms: u64) -> Self {
+        ManualClock(std::sync::atomic::AtomicU64::new(now_ms))
+    }
+
+    /// Moves the clock forward.
+    pub fn advance(&self, by: Duration) {
+        self.0
+            .fetch_add(by.as_millis() as u64, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Sets the clock.
+    pub fn set(&self, now_ms: u64) {
+        self.0.store(now_ms, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Clock for ManualClock {
+    fn now_ms(&self) -> u64 {
+        self.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+/// The customer's id as a window key: phone-like ids keep their digits only,
+/// so that `+1 (650) 555-1234` and `16505551234` are the same person.
+pub fn window_key(platform: &str, user: &str) -> String {
+    let phone_like = !user.is_empty()
+        && user
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '(' | ')'));
+    if phone_like {
+        let digits: String = user.chars().filter(char::is_ascii_digit).collect();
+        format!("{platform}:{digits}")
+    } else {
+        format!("{platform}:{user}")
+    }
+}
+
+/// When each customer last wrote, fed by inbound events; the basis of the
+/// customer-service window.
+pub struct WindowTracker {
+    clock: Arc<dyn Clock>,
+    last: Mutex<HashMap<String, u64>>,
+}
+
+impl WindowTracker {
+    /// A tracker on the system clock.
+    pub fn new() -> Self {
+        WindowTracker::with_clock(Arc::new(SystemClock))
+    }
+
+    /// A tracker on `clock`.
+    pub fn with_clock(clock: Arc<dyn Clock>) -> Self {
+        WindowTracker {
+            clock,
+            last: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Records that `user` wrote on `platform` now.
+    pub fn record_inbound(&self, platform: &str, user: &str) {
+        let now = self.clock.now_ms();
+        self.record_inbound_at(platform, user, now);
+    }
+
+    /// Records that `user` wrote at `at_ms`.
+    pub fn record_inbound_at(&self, platform: &str, user: &str, at_ms: u64) {
+        let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
+        let entry = last.entry(window_key(platform, user)).or_insert(at_ms);
+        *entry = (*entry).max(at_ms);
+    }
+
+    /// Feeds an event: messages, postbacks and reactions open the window.
+    pub fn observe(&self, event: &Event) {
+        if let Some(user) = event.opens_window_for() {
+            match event.timestamp_ms {
+                Some(at) => self.record_inbound_at(&event.platform, user, at),
+                None => self.record_inbound(&event.platform, user),
+            }
+        }
+    }
+
+    /// How long ago `user` last wrote; `None` when never.
+    pub fn since_last_inbound(&self, platform: &str, user: &str) -> Option<Duration> {
+        let last = self.last.lock().unwrap_or_else(|p| p.into_inner());
+        let at = *last.get(&window_key(platform, user))?;
+        Some(Duration::from_millis(
+            self.clock.now_ms().saturating_sub(at),
+        ))
+    }
+}
+
+impl Default for WindowTracker {
+    fn default() -> Self {
+        WindowTracker::new()
+    }
+}
+
+/// The 24-hour standard window (api-contract §7, both platforms).
+pub const CUSTOMER_SERVICE_WINDOW: Duration = Duration::from_secs(24 * 3600);
+
+/// A platform's rule for what may be sent given the time since the customer
+/// last wrote. Channel crates implement it.
+pub trait WindowRule: Send + Sync {
+    /// `Ok` when `message` may be sent; else what is allowed instead.
+    fn check(
+        &self,
+        message: &crate::Message,
+        since_last_inbound: Option<Duration>,
+    ) -> Result<(), String>;
+}
+
+/// A channel that refuses free-form content outside the customer-service
+/// window before any request ([`ErrorKind::OutsideWindow`]).
+pub struct WindowPolicy {
+    inner: Arc<dyn crate::Channel>,
+    tracker: Arc<WindowTracker>,
+    rule: Arc<dyn WindowRule>,
+}
+
+impl WindowPolicy {
+    /// Wraps `inner` with `rule`, using `tracker` to know when customers last wrote.
+    pub fn new(
+        inner: Arc<dyn crate::Channel>,
+        tracker: Arc<WindowTracker>,
+        rule: Arc<dyn WindowRule>,
+    ) -> Self {
+        WindowPolicy {
+            inner,
+            tracker,
+            rule,
+        }
+    }
+
+    fn check(&self, message: &crate::Message) -> Result<(), Error> {
+        let info = self.inner.info();
+        let since = self
+            .tracker
+            .since_last_inbound(&info.platform, &message.to.id);
+        self.rule.check(message, since).map_err(|allowed| {
+            let when = match since {
+                Some(d) => format!("last wrote {} min ago", d.as_secs() / 60),
+                None => "has not written yet".to_string(),
+            };
+            Error::new(
+                ErrorKind::OutsideWindow,
+                format!(
+                    "{} is outside the customer-service window (the customer {when}); {allowed}",
+                    message.content.kind()
+                ),
+            )
+            .with_channel(info.name.clone())
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::Channel for WindowPolicy {
+    fn info(&self) -> &crate::ChannelInfo {
+        self.inner.info()
+    }
+
+    fn validate(&self, message: &crate::Message) -> Result<(), Error> {
+        self.inner.validate(message)?;
+        self.check(message)
+    }
+
+    async fn send(&self, message: &crate::Message) -> Result<crate::Receipt, Error> {
+        self.check(message)?;
+        self.inner.send(message).await
+    }
+}
+
+/// Parses a platform's webhook body into events.
+pub type ParseFn = fn(&[u8]) -> Result<Vec<Event>, WebhookError>;
+
+/// The axum service that receives webhooks (feature `webhooks`).
+#[cfg(feature = "webhooks")]
+pub mod service {
+    use std::collections::HashMap;
+    use std::future::Future;
+    use std::sync::Arc;
+
+    use axum::body::Bytes;
+    use axum::extract::{Query, State};
+    use axum::http::{HeaderMap, StatusCode};
+    use axum::response::{IntoResponse, Response};
+    use axum::routing::get;
+
+    use super::{handshake, verify_signature, Event, ParseFn, SeenEvents, WindowTracker};
+    use crate::secret::Secret;
+
+    /// How a webhook endpoint checks and parses what it receives.
+    #[derive(Clone)]
+    pub struct WebhookConfig {
+        app_secret: Option<Secret>,
+        verify_token: Secret,
+        parse: ParseFn,
+        seen: Arc<dyn SeenEvents>,
+        tracker: Option<Arc<WindowTracker>>,
+    }
+
+    impl WebhookConfig {
+        /// Signed webhooks (Cloud API, Messenger): `app_secret` verifies
+        /// `X-Hub-Signature-256`, `verify_token` answers the handshake.
+        pub fn new(app_secret: Secret, verify_token: Secret, parse: ParseFn) -> Self {
+            WebhookConfig {
+                app_secret: Some(app_secret),
+                verify_token,
+                parse,
+                seen: Arc::new(super::MemorySeenEvents::default()),
+                tracker: None,
+            }
+        }
+
+        /// Unsigned webhooks: only for the On-Premises API, which does not sign.
+        pub fn unsigned(verify_token: Secret, parse: ParseFn) -> Self {
+            WebhookConfig {
+                app_secret: None,
+                verify_token,
+                parse,
+                seen: Arc::new(super::MemorySeenEvents::default()),
+                tracker: None,
+            }
+        }
+
+        /// Uses another store of seen event ids.
+        pub fn seen_events(mut self, seen: Arc<dyn SeenEvents>) -> Self {
+            self.seen = seen;
+            self
+        }
+
+        /// Feeds a window tracker with every inbound event.
+        pub fn window_tracker(mut self, tracker: Arc<WindowTracker>) -> Self {
+            self.tracker = Some(tracker);
+            self
+        }
+    }
+
+    struct Shared<H> {
+        config: WebhookConfig,
+        handler: H,
+    }
+
+    /// A router answering `GET /` (handshake) and `POST /` (events) — mount
+    /// it with `Router::nest("/webhooks/whatsapp", router(..))`. Events are
+    /// handed to `handler` in the background, each once, after the 200 is sent.
+    pub fn router<H, F>(config: WebhookConfig, handler: H) -> axum::Router
+    where
+        H: Fn(Event) -> F + Send + Sync + 'static,
+        F: Future<Output = ()> + Send + 'static,
+    {
+        let shared = Arc::new(Shared { config, handler });
+        axum::Router::new()
+            .route("/", get(on_get::<H, F>).post(on_post::<H, F>))
+            .with_state(shared)
+    }
+
+    async fn on_get<H, F>(
+        State(shared): State<Arc<Shared<H>>>,
+        Query(query): Query<HashMap<String, String>>,
+    ) -> Response
+    where
+        H: Fn(Event) -> F + Send + Sync + 'static,
+        F: Future<Output = ()> + Send + 'static,
+    {
+        match handshake(&query, &shared.config.verify_token) {
+            Ok(challenge) => (StatusCode::OK, challenge).into_response(),
+            Err(e) => (StatusCode::FORBIDDEN, e.to_string()).into_response(),
+        }
+    }
+
+    async fn on_post<H, F>(
+        State(shared): State<Arc<Shared<H>>>,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Response
+    where
+        H: Fn(Event) -> F + Send + Sync + 'static,
+        F: Future<Output = ()> + Send + 'static,
+    {
+        let config = &shared.config;
+        if let Some(secret) = &config.app_secret {
+            let header = headers
+                .get("x-hub-signature-256")
+                .and_then(|v| v.to_str().ok());
+            if let Err(e) = verify_signature(secret, &body, header) {
+                tracing::warn!(error = %e, "webhook refused");
+                return (StatusCode::UNAUTHORIZED, e.to_string()).into_response();
+            }
+        }
+        let events = match (config.parse)(&body) {
+            Ok(events) => events,
+            Err(e) => {
+                tracing::warn!(error = %e, "webhook payload refused");
+                return (StatusCode::BAD_REQUEST, e.to_string()).into_response();
+            }
+        };
+        for event in events {
+            if !config.seen.first_time(&event.id) {
+                tracing::debug!(id = %event.id, "duplicate webhook event skipped");
+                continue;
+            }
+            if let Some(t) = &config.tracker {
+                t.observe(&event);
+            }
+            tokio::spawn((shared.handler)(event));
+        }
+        StatusCode::OK.into_response()
+    }
+}
+
+/// Parses a timestamp in seconds given as a string or a number (WhatsApp).
+pub fn seconds_to_ms(v: &serde_json::Value) -> Option<u64> {
+    match v {
+        serde_json::Value::String(s) => s.trim().parse::<u64>().ok(),
+        serde_json::Value::Number(n) => n.as_u64(),
+        _ => None,
+    }
+    .map(|s| s.saturating_mul(1000))
+}
+
+/// A stable id for an event that has none of its own: the SHA-256 of its JSON.
+pub fn fingerprint(value: &serde_json::Value) -> String {
+    use sha2::Digest;
+    let text = serde_json::to_vec(value).unwrap_or_default();
+    hex::encode(Sha256::digest(&text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signatures() {
+        let secret = Secret::new("s3cr3t");
+        let body = br#"{"a":"\u00e9"}"#;
+        let good = sign(&secret, body);
+        assert!(verify_signature(&secret, body, Some(&good)).is_ok());
+        assert_eq!(
+            verify_signature(&secret, b"{\"a\":\"x\"}", Some(&good)),
+            Err(WebhookError::InvalidSignature)
+        );
+        assert_eq!(
+            verify_signature(&Secret::new("other"), body, Some(&good)),
+            Err(WebhookError::InvalidSignature)
+        );
+        assert_eq!(
+            verify_signature(&secret, body, None),
+            Err(WebhookError::MissingSignature)
+        );
+        for bad in [
+            "",
+            "sha1=abc",
+            "sha256=",
+            "sha256=zz",
+            &good[..70],
+            &good.replace("sha256=", "md5="),
+        ] {
+            assert_eq!(
+                verify_signature(&secret, body, Some(bad)),
+                Err(WebhookError::MalformedSignature),
+                "{bad}"
+            );
+        }
+        let non_hex = format!("sha256={}", "g".repeat(64));
+        assert_eq!(
+            verify_signature(&secret, body, Some(&non_hex)),
+            Err(WebhookError::MalformedSignature)
+        );
+    }
+
+    #[test]
+    fn handshake_rules() {
+        let token = Secret::new("tok");
+        let q = |m: &str, t: &str, c: Option<&str>| {
+            let mut h = HashMap::new();
+            h.insert("hub.mode".to_string(), m.to_string());
+            h.insert("hub.verify_token".to_string(), t.to_string());
+            if let Some(c) = c {
+                h.insert("hub.challenge".to_string(), c.to_string());
+            }
+            h
+        };
+        assert_eq!(
+            handshake(&q("subscribe", "tok", Some("123")), &token).unwrap(),
+            "123"
+        );
+        assert!(handshake(&q("subscribe", "nope", Some("1")), &token).is_err());
+        assert!(handshake(&q("unsubscribe", "tok", Some("1")), &token).is_err());
+        assert!(handshake(&q("subscribe", "tok", None), &token).is_err());
+        assert!(handshake(&HashMap::new(), &token).is_err());
+    }
+
+    #[test]
+    fn seen_events_are_bounded() {
+        let seen = MemorySeenEvents::new(2);
+        assert!(seen.first_time("a"));
+        assert!(!seen.first_time("a"));
+        assert!(seen.first_time("b"));
+        assert!(seen.first_time("c"));
+        assert!(seen.first_time("a"), "a was evicted");
+    }
+
+    #[test]
+    fn window_keys_match_phone_forms() {
+        assert_eq!(
+            window_key("wa", "+1 (650) 555-1234"),
+            window_key("wa", "16505551234")
+        );
+        assert_ne!(window_key("fb", "123"), window_key("wa", "123"));
+        assert_eq!(window_key("fb", "user_ref-1"), "fb:user_ref-1");
+    }
+}
