@@ -5,9 +5,10 @@
 //! and registers it with [`register_emulator!`](crate::register_emulator);
 //! [`Emulator::start`] serves them all, each under `/{platform}`.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::fmt;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::{Deserialize, Serialize};
@@ -119,6 +120,34 @@ pub enum Failure {
         /// The platform error code in the failed status's `errors[]`.
         code: i64,
     },
+    /// The emulator waits this long before processing the request normally
+    /// (past a client timeout, the message is accepted all the same).
+    Hang(std::time::Duration),
+}
+
+/// Why the emulator refuses a request that is otherwise valid.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gate {
+    /// The account's rate limit is exceeded; answer with this code.
+    RateLimited(i64),
+    /// Too many messages to the same recipient (WhatsApp pair limit).
+    PairLimited,
+    /// Free-form content outside the recipient's 24-hour window.
+    OutsideWindow,
+}
+
+#[derive(Default)]
+struct Behaviour {
+    /// Per platform: (messages per second, error code), and the send times in the last second.
+    rate: HashMap<String, (u32, i64, VecDeque<u64>)>,
+    /// Per platform: (max messages, per duration) to one recipient.
+    pair: HashMap<String, (u32, u64)>,
+    pair_log: HashMap<String, VecDeque<u64>>,
+    /// Platforms enforcing the 24-hour window.
+    window: HashSet<String>,
+    last_inbound: HashMap<String, u64>,
+    latency: HashMap<String, std::time::Duration>,
 }
 
 /// Where the emulator posts a platform's webhooks.
@@ -136,6 +165,8 @@ pub struct EmulatorContext {
     failures: Arc<Mutex<HashMap<String, VecDeque<Failure>>>>,
     webhooks: Arc<Mutex<HashMap<String, WebhookTarget>>>,
     webhook_log: Arc<Mutex<Vec<WebhookDelivery>>>,
+    behaviour: Arc<Mutex<Behaviour>>,
+    clock_offset_ms: Arc<AtomicU64>,
 }
 
 /// A webhook the emulator posted, and how the receiver answered.
@@ -168,6 +199,66 @@ impl EmulatorContext {
     /// The token requests must carry.
     pub fn access_token(&self) -> &'static str {
         EMULATOR_ACCESS_TOKEN
+    }
+
+    /// The emulator's clock (system time moved by [`Emulator::advance_clock`]), in ms.
+    pub fn now_ms(&self) -> u64 {
+        crate::webhook::Clock::now_ms(&crate::webhook::SystemClock)
+            + self.clock_offset_ms.load(Ordering::SeqCst)
+    }
+
+    /// The added latency of `platform`, if any.
+    pub fn latency(&self, platform: &str) -> Option<std::time::Duration> {
+        lock(&self.behaviour).latency.get(platform).copied()
+    }
+
+    /// Records that `user` wrote to the business on `platform` now (opens the window).
+    pub fn record_inbound(&self, platform: &str, user: &str) {
+        let now = self.now_ms();
+        lock(&self.behaviour)
+            .last_inbound
+            .insert(crate::webhook::window_key(platform, user), now);
+    }
+
+    /// Checks the configured rate limits and the window for one request to
+    /// `recipient`; `free_form` is false for templates and tagged messages.
+    /// A request that passes is counted.
+    pub fn gate(&self, platform: &str, recipient: &str, free_form: bool) -> Option<Gate> {
+        let now = self.now_ms();
+        let mut b = lock(&self.behaviour);
+        let key = crate::webhook::window_key(platform, recipient);
+        if free_form && b.window.contains(platform) {
+            let open = b
+                .last_inbound
+                .get(&key)
+                .is_some_and(|at| now.saturating_sub(*at) <= 24 * 3600 * 1000);
+            if !open {
+                return Some(Gate::OutsideWindow);
+            }
+        }
+        if let Some((per_second, code, log)) = b.rate.get_mut(platform) {
+            while log.front().is_some_and(|t| now.saturating_sub(*t) >= 1000) {
+                log.pop_front();
+            }
+            if log.len() as u32 >= *per_second {
+                return Some(Gate::RateLimited(*code));
+            }
+            log.push_back(now);
+        }
+        if let Some((max, per_ms)) = b.pair.get(platform).copied() {
+            let log = b.pair_log.entry(key).or_default();
+            while log
+                .front()
+                .is_some_and(|t| now.saturating_sub(*t) >= per_ms)
+            {
+                log.pop_front();
+            }
+            if log.len() as u32 >= max {
+                return Some(Gate::PairLimited);
+            }
+            log.push_back(now);
+        }
+        None
     }
 
     /// Whether webhooks of `platform` go somewhere.
@@ -390,8 +481,78 @@ impl Emulator {
         );
     }
 
+    /// Limits `platform` to `per_second` requests per second; past it the
+    /// platform's rate-limit error `code` is answered (WhatsApp 130429 or
+    /// 80007, Messenger 613 or 4). `None` removes the limit.
+    pub fn set_rate_limit(&self, platform: &str, limit: Option<(u32, i64)>) {
+        let mut b = lock(&self.context.behaviour);
+        match limit {
+            Some((per_second, code)) => {
+                b.rate.insert(
+                    platform.to_string(),
+                    (per_second.max(1), code, VecDeque::new()),
+                );
+            }
+            None => {
+                b.rate.remove(platform);
+            }
+        }
+    }
+
+    /// Limits messages to one recipient to `max` per `per` (WhatsApp pair
+    /// limit, answered with 131056). `None` removes the limit.
+    pub fn set_pair_limit(&self, platform: &str, limit: Option<(u32, std::time::Duration)>) {
+        let mut b = lock(&self.context.behaviour);
+        match limit {
+            Some((max, per)) => {
+                b.pair
+                    .insert(platform.to_string(), (max.max(1), per.as_millis() as u64));
+            }
+            None => {
+                b.pair.remove(platform);
+            }
+        }
+    }
+
+    /// Enforces the 24-hour customer-service window on `platform`: free-form
+    /// content to a recipient not heard from in 24 hours is refused
+    /// (WhatsApp 131047 / On-Premises 470, Messenger 10/2018278).
+    pub fn enforce_window(&self, platform: &str, enforce: bool) {
+        let mut b = lock(&self.context.behaviour);
+        if enforce {
+            b.window.insert(platform.to_string());
+        } else {
+            b.window.remove(platform);
+        }
+    }
+
+    /// Opens `user`'s window on `platform` now, as if they had written.
+    pub fn open_window(&self, platform: &str, user: &str) {
+        self.context.record_inbound(platform, user);
+    }
+
+    /// Moves the emulator's clock forward (windows close, rate windows pass).
+    pub fn advance_clock(&self, by: std::time::Duration) {
+        self.context
+            .clock_offset_ms
+            .fetch_add(by.as_millis() as u64, Ordering::SeqCst);
+    }
+
+    /// Adds `latency` before every answer of `platform` (`None` removes it).
+    pub fn set_latency(&self, platform: &str, latency: Option<std::time::Duration>) {
+        let mut b = lock(&self.context.behaviour);
+        match latency {
+            Some(l) => {
+                b.latency.insert(platform.to_string(), l);
+            }
+            None => {
+                b.latency.remove(platform);
+            }
+        }
+    }
+
     /// Posts an inbound text message from `from` to `platform`'s webhook;
-    /// returns its message id.
+    /// returns its message id. It opens `from`'s window.
     pub fn send_inbound_text(
         &self,
         platform: &str,
@@ -405,6 +566,7 @@ impl Emulator {
             )));
         }
         let (id, body) = p.inbound_text_webhook(from, text);
+        self.context.record_inbound(platform, from);
         self.context.post_webhooks(platform, vec![body]);
         Ok(id)
     }

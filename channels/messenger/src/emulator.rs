@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::{json, Map, Value};
 use switchboard::emulator::{
-    graph_access_token, graph_error_response, EmulatorContext, EmulatorPlugin, Failure,
+    graph_access_token, graph_error_response, EmulatorContext, EmulatorPlugin, Failure, Gate,
     PlatformEmulator, Record, EMULATOR_ACCESS_TOKEN,
 };
 use switchboard::{register_emulator, Recipient};
@@ -233,6 +233,48 @@ fn validate(obj: &Map<String, Value>) -> Result<(&'static str, String), Refusal>
             None => return Err(invalid("param message[text] must be a string.")),
         }
     }
+    if let Some(quick) = message.get("quick_replies") {
+        let Some(quick) = quick.as_array() else {
+            return Err(invalid("param message[quick_replies] must be an array."));
+        };
+        // ≤13 quick replies; text ones need a title ≤20 and a payload ≤1000 (api-contract §3).
+        if quick.len() > 13 {
+            return Err(invalid(format!(
+                "param message[quick_replies] has {} elements, the limit is 13.",
+                quick.len()
+            )));
+        }
+        for q in quick {
+            match q.get("content_type").and_then(Value::as_str) {
+                Some("text") => {
+                    limited(q, "title", "message[quick_replies][title]", 20, true)?;
+                    limited(q, "payload", "message[quick_replies][payload]", 1000, true)?;
+                }
+                Some("user_phone_number" | "user_email") => {}
+                _ => return Err(invalid("param message[quick_replies][content_type] must be text, user_phone_number or user_email.")),
+            }
+        }
+    }
+    if let Some(a) = message.get("attachment") {
+        attachment_rules(a)?;
+    }
+    if let Some(list) = message.get("attachments") {
+        let Some(list) = list.as_array() else {
+            return Err(invalid("param message[attachments] must be an array."));
+        };
+        // Images only, ≤30 (api-contract §3).
+        if list.is_empty() || list.len() > 30 {
+            return Err(invalid(
+                "param message[attachments] must have 1 to 30 images.",
+            ));
+        }
+        for a in list {
+            if a.get("type").and_then(Value::as_str) != Some("image") {
+                return Err(invalid("param message[attachments] accepts images only."));
+            }
+            attachment_rules(a)?;
+        }
+    }
     if let Some(metadata) = message.get("metadata") {
         // metadata: 1000 character limit (Send API reference).
         if metadata.as_str().is_none_or(|m| chars(m) > 1000) {
@@ -244,21 +286,166 @@ fn validate(obj: &Map<String, Value>) -> Result<(&'static str, String), Refusal>
     Ok((key, value))
 }
 
+/// A string field of at most `max` characters (required or not).
+fn limited(v: &Value, key: &str, field: &str, max: usize, required: bool) -> Result<(), Refusal> {
+    match v.get(key) {
+        None | Some(Value::Null) if required => Err(invalid(format!("param {field} is required."))),
+        None | Some(Value::Null) => Ok(()),
+        Some(Value::String(s)) if required && s.trim().is_empty() => {
+            Err(invalid(format!("param {field} must be non-empty.")))
+        }
+        Some(Value::String(s)) if chars(s) <= max => Ok(()),
+        Some(Value::String(s)) => Err(invalid(format!(
+            "param {field} has {} characters, the limit is {max}.",
+            chars(s)
+        ))),
+        Some(_) => Err(invalid(format!("param {field} must be a string."))),
+    }
+}
+
+fn http_url(v: &Value, key: &str, field: &str) -> Result<(), Refusal> {
+    let ok = v.get(key).and_then(Value::as_str).is_some_and(|u| {
+        let l = u.to_ascii_lowercase();
+        (l.starts_with("https://") && u.len() > 8) || (l.starts_with("http://") && u.len() > 7)
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err(invalid(format!("param {field} must be an http(s) URL.")))
+    }
+}
+
+fn buttons_rules(buttons: Option<&Value>, field: &str, min: usize) -> Result<(), Refusal> {
+    let list = match buttons {
+        None if min == 0 => return Ok(()),
+        Some(Value::Array(a)) => a,
+        _ => return Err(invalid(format!("param {field} must be an array."))),
+    };
+    // 1–3 buttons on the button template, ≤3 per element (api-contract §3).
+    if list.len() < min || list.len() > 3 {
+        return Err(invalid(format!(
+            "param {field} must have {min} to 3 buttons."
+        )));
+    }
+    for b in list {
+        limited(b, "title", &format!("{field}[title]"), 20, true)?;
+        match b.get("type").and_then(Value::as_str) {
+            Some("web_url") => http_url(b, "url", &format!("{field}[url]"))?,
+            Some("postback") => limited(b, "payload", &format!("{field}[payload]"), 1000, true)?,
+            Some("phone_number") => {
+                limited(b, "payload", &format!("{field}[payload]"), usize::MAX, true)?
+            }
+            _ => {
+                return Err(invalid(format!(
+                    "param {field}[type] must be web_url, postback or phone_number."
+                )))
+            }
+        }
+    }
+    Ok(())
+}
+
+fn attachment_rules(a: &Value) -> Result<(), Refusal> {
+    let payload = a.get("payload").unwrap_or(&Value::Null);
+    match a.get("type").and_then(Value::as_str) {
+        Some("image" | "audio" | "video" | "file") => {
+            match (payload.get("url"), payload.get("attachment_id")) {
+                (Some(_), None) => http_url(payload, "url", "message[attachment][payload][url]"),
+                (None, Some(Value::String(id))) if !id.is_empty() => Ok(()),
+                _ => Err(invalid(
+                    "param message[attachment][payload] must have either url or attachment_id.",
+                )),
+            }
+        }
+        Some("template") => {
+            let f = "message[attachment][payload]";
+            match payload.get("template_type").and_then(Value::as_str) {
+                Some("button") => {
+                    // Text ≤640 (api-contract §3).
+                    limited(payload, "text", &format!("{f}[text]"), 640, true)?;
+                    buttons_rules(payload.get("buttons"), &format!("{f}[buttons]"), 1)
+                }
+                Some("generic") => {
+                    let Some(elements) = payload.get("elements").and_then(Value::as_array) else {
+                        return Err(invalid(format!("param {f}[elements] is required.")));
+                    };
+                    // ≤10 elements, title and subtitle ≤80 (api-contract §3).
+                    if elements.is_empty() || elements.len() > 10 {
+                        return Err(invalid(format!(
+                            "param {f}[elements] must have 1 to 10 elements."
+                        )));
+                    }
+                    for e in elements {
+                        limited(e, "title", &format!("{f}[elements][title]"), 80, true)?;
+                        limited(
+                            e,
+                            "subtitle",
+                            &format!("{f}[elements][subtitle]"),
+                            80,
+                            false,
+                        )?;
+                        buttons_rules(e.get("buttons"), &format!("{f}[elements][buttons]"), 0)?;
+                    }
+                    Ok(())
+                }
+                Some("media") => {
+                    let Some([e]) = payload
+                        .get("elements")
+                        .and_then(Value::as_array)
+                        .map(Vec::as_slice)
+                    else {
+                        return Err(invalid(format!(
+                            "param {f}[elements] must have exactly one element."
+                        )));
+                    };
+                    match e.get("media_type").and_then(Value::as_str) {
+                        Some("image" | "video") => {}
+                        _ => {
+                            return Err(invalid(format!(
+                                "param {f}[elements][media_type] must be image or video."
+                            )))
+                        }
+                    }
+                    if e.get("url").is_some() == e.get("attachment_id").is_some() {
+                        return Err(invalid(format!(
+                            "param {f}[elements] must have either url or attachment_id."
+                        )));
+                    }
+                    buttons_rules(e.get("buttons"), &format!("{f}[elements][buttons]"), 0)
+                }
+                Some(_) => Ok(()),
+                None => Err(invalid(format!("param {f}[template_type] is required."))),
+            }
+        }
+        _ => Err(invalid(
+            "param message[attachment][type] must be image, audio, video, file or template.",
+        )),
+    }
+}
+
 impl MessengerEmulator {
     fn refuse(&self, r: Refusal) -> Response {
         let Refusal(status, code, subcode, message) = r;
         graph_error_response(status, code, subcode, &message, None)
     }
 
-    fn handle(
+    async fn handle(
         &self,
         page: &str,
         headers: &HeaderMap,
         query: &HashMap<String, String>,
         body: &[u8],
     ) -> Response {
+        if let Some(latency) = self.context.latency(crate::PLATFORM) {
+            tokio::time::sleep(latency).await;
+        }
         let mut delivery_failed = false;
-        if let Some(f) = self.context.next_failure(crate::PLATFORM) {
+        let mut failure = self.context.next_failure(crate::PLATFORM);
+        if let Some(Failure::Hang(d)) = failure {
+            tokio::time::sleep(d).await;
+            failure = None;
+        }
+        if let Some(f) = failure {
             match f {
                 Failure::Status(s) => {
                     return StatusCode::from_u16(s)
@@ -311,6 +498,31 @@ impl MessengerEmulator {
             Ok(r) => r,
             Err(r) => return self.refuse(r),
         };
+        // Outside the standard window only tagged messages go (api-contract §7).
+        let free_form = obj.get("messaging_type").and_then(Value::as_str) != Some("MESSAGE_TAG");
+        match self.context.gate(crate::PLATFORM, &recipient, free_form) {
+            None => {}
+            Some(Gate::OutsideWindow) => {
+                return self.refuse(Refusal(
+                    403,
+                    10,
+                    Some(2018278),
+                    "(#10) This message is sent outside of allowed window.".into(),
+                ))
+            }
+            Some(Gate::RateLimited(code)) => {
+                let (status, title) = describe_code(code);
+                return self.refuse(Refusal(status, code, None, title.into()));
+            }
+            Some(_) => {
+                return self.refuse(Refusal(
+                    400,
+                    613,
+                    None,
+                    "Calls to this api have exceeded the rate limit.".into(),
+                ))
+            }
+        }
         let n = self.next_id.fetch_add(1, Ordering::Relaxed);
         // PSIDs are returned for id / comment / post recipients; not for
         // user_ref and phone_number (Send API reference, "Limitations").
@@ -355,7 +567,7 @@ async fn send_api(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    emu.handle(&page, &headers, &query, &body)
+    emu.handle(&page, &headers, &query, &body).await
 }
 
 impl PlatformEmulator for MessengerEmulator {

@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::{json, Map, Value};
 use switchboard::emulator::{
-    graph_access_token, graph_error_response, EmulatorContext, EmulatorPlugin, Failure,
+    graph_access_token, graph_error_response, EmulatorContext, EmulatorPlugin, Failure, Gate,
     PlatformEmulator, Record, EMULATOR_ACCESS_TOKEN,
 };
 use switchboard::{register_emulator, Recipient};
@@ -198,7 +198,7 @@ impl WhatsAppEmulator {
         }
     }
 
-    fn handle(
+    async fn handle(
         &self,
         api: Api,
         account: &str,
@@ -206,8 +206,16 @@ impl WhatsAppEmulator {
         query: &std::collections::HashMap<String, String>,
         body: &[u8],
     ) -> Response {
+        if let Some(latency) = self.context.latency(crate::PLATFORM) {
+            tokio::time::sleep(latency).await;
+        }
         let mut failed_code = None;
-        if let Some(f) = self.context.next_failure(crate::PLATFORM) {
+        let mut failure = self.context.next_failure(crate::PLATFORM);
+        if let Some(Failure::Hang(d)) = failure {
+            tokio::time::sleep(d).await;
+            failure = None;
+        }
+        if let Some(f) = failure {
             match f {
                 Failure::Status(s) => {
                     return StatusCode::from_u16(s)
@@ -266,6 +274,37 @@ impl WhatsAppEmulator {
             return self.error_response(api, r);
         }
         let to = obj.get("to").and_then(Value::as_str).unwrap_or_default();
+        // Templates are the only content allowed outside the window (api-contract §7).
+        let free_form = !matches!(
+            obj.get("type").and_then(Value::as_str),
+            Some("template" | "hsm")
+        );
+        match self.context.gate(crate::PLATFORM, to, free_form) {
+            None => {}
+            Some(Gate::OutsideWindow) => {
+                let code = if api == Api::Cloud { 131047 } else { 470 };
+                return self.error_response(
+                    api,
+                    Refusal::new(
+                        code,
+                        "Message failed to send because more than 24 hours have passed since the customer last replied to this number.",
+                    ),
+                );
+            }
+            Some(Gate::PairLimited) => {
+                return self.error_response(
+                    api,
+                    Refusal::new(131056, "Too many messages sent from the sender phone number to the same recipient phone number in a short period of time."),
+                )
+            }
+            Some(Gate::RateLimited(code)) => {
+                return self.error_response(
+                    api,
+                    Refusal::new(code, "Cloud API message throughput has been reached."),
+                )
+            }
+            Some(_) => return StatusCode::TOO_MANY_REQUESTS.into_response(),
+        }
         let n = self.next_id.fetch_add(1, Ordering::Relaxed);
         let (id, response) = match api {
             Api::Cloud => {
@@ -311,6 +350,427 @@ fn chars(s: &str) -> usize {
     s.chars().count()
 }
 
+type Check = Result<(), Refusal>;
+
+/// A required non-empty string of at most `max` characters.
+fn req_str<'a>(
+    obj: &'a Value,
+    key: &str,
+    field: &str,
+    max: Option<usize>,
+) -> Result<&'a str, Refusal> {
+    match obj.get(key) {
+        None | Some(Value::Null) => Err(missing(field)),
+        Some(Value::String(s)) if s.trim().is_empty() => Err(missing(field)),
+        Some(Value::String(s)) => match max {
+            Some(m) if chars(s) > m => Err(invalid(
+                field,
+                format!("{} characters, the maximum is {m}", chars(s)),
+            )),
+            _ => Ok(s),
+        },
+        Some(_) => Err(invalid(field, "must be a string")),
+    }
+}
+
+/// An optional string of at most `max` characters.
+fn opt_str(obj: &Value, key: &str, field: &str, max: usize) -> Check {
+    match obj.get(key) {
+        None | Some(Value::Null) => Ok(()),
+        Some(Value::String(s)) if chars(s) <= max => Ok(()),
+        Some(Value::String(s)) => Err(invalid(
+            field,
+            format!("{} characters, the maximum is {max}", chars(s)),
+        )),
+        Some(_) => Err(invalid(field, "must be a string")),
+    }
+}
+
+fn is_http(url: &str) -> bool {
+    let l = url.to_ascii_lowercase();
+    (l.starts_with("https://") && url.len() > 8) || (l.starts_with("http://") && url.len() > 7)
+}
+
+fn arr<'a>(obj: &'a Value, key: &str, field: &str) -> Result<&'a Vec<Value>, Refusal> {
+    match obj.get(key) {
+        None | Some(Value::Null) => Err(missing(field)),
+        Some(Value::Array(a)) => Ok(a),
+        Some(_) => Err(invalid(field, "must be an array")),
+    }
+}
+
+fn count(field: &str, n: usize, min: usize, max: usize) -> Check {
+    if n < min {
+        Err(invalid(
+            field,
+            format!("{n} items, at least {min} required"),
+        ))
+    } else if n > max {
+        Err(invalid(field, format!("{n} items, the maximum is {max}")))
+    } else {
+        Ok(())
+    }
+}
+
+/// Media object rules (api-contract §1, On-Premises reference).
+fn media_rules(api: Api, ty: &str, m: &Value) -> Check {
+    if !m.is_object() {
+        return Err(invalid(ty, "must be an object"));
+    }
+    match (m.get("id"), m.get("link")) {
+        (None, None) => return Err(missing(&format!("{ty}.id or {ty}.link"))),
+        (Some(_), Some(_)) => return Err(invalid(ty, "give either id or link, not both")),
+        (Some(_), None) => {
+            req_str(m, "id", &format!("{ty}.id"), None)?;
+        }
+        (None, Some(_)) => {
+            let link = req_str(m, "link", &format!("{ty}.link"), None)?;
+            if !is_http(link) {
+                return Err(invalid(&format!("{ty}.link"), "must be an http(s) URL"));
+            }
+        }
+    }
+    if m.get("caption").is_some() {
+        if matches!(ty, "audio" | "sticker") {
+            return Err(invalid(
+                &format!("{ty}.caption"),
+                "not allowed on audio or sticker",
+            ));
+        }
+        if api == Api::OnPremises && ty == "document" {
+            return Err(invalid("document.caption", "not supported for documents"));
+        }
+        opt_str(m, "caption", &format!("{ty}.caption"), 1024)?;
+    }
+    if m.get("filename").is_some() && ty != "document" {
+        return Err(invalid(&format!("{ty}.filename"), "documents only"));
+    }
+    if m.get("voice").is_some() && ty != "audio" {
+        return Err(invalid(&format!("{ty}.voice"), "audio only"));
+    }
+    if m.get("provider").is_some() && api == Api::Cloud {
+        return Err(invalid(&format!("{ty}.provider"), "On-Premises only"));
+    }
+    Ok(())
+}
+
+fn coordinate(v: &Value, key: &str, range: f64) -> Check {
+    let n = match v.get(key) {
+        None => return Err(missing(&format!("location.{key}"))),
+        Some(Value::Number(n)) => n.as_f64(),
+        // The docs' examples send coordinates as strings (golden README quirk).
+        Some(Value::String(s)) => s.trim().parse::<f64>().ok(),
+        Some(_) => None,
+    };
+    match n {
+        Some(x) if x.is_finite() && x.abs() <= range => Ok(()),
+        _ => Err(invalid(
+            &format!("location.{key}"),
+            "not a valid coordinate",
+        )),
+    }
+}
+
+fn header_rules(kind: &str, i: &Value) -> Check {
+    let header = i.get("header");
+    match (kind, header) {
+        ("product", Some(_)) => {
+            return Err(invalid("interactive.header", "not allowed for product"))
+        }
+        ("product_list", None) => return Err(missing("interactive.header")),
+        _ => {}
+    }
+    let Some(h) = header else { return Ok(()) };
+    let ht = req_str(h, "type", "interactive.header.type", None)?;
+    match ht {
+        "text" => {
+            req_str(h, "text", "interactive.header.text", Some(60))?;
+        }
+        "image" | "video" | "document" => {
+            if matches!(kind, "list" | "product_list") {
+                return Err(invalid(
+                    "interactive.header.type",
+                    "text only for this type",
+                ));
+            }
+            media_rules(Api::Cloud, ht, h.get(ht).unwrap_or(&Value::Null))?;
+        }
+        // Meta's product_list example carries the placeholder "<HEADER_TYPE>".
+        _ if kind == "product_list" && h.get("text").is_some() => {
+            req_str(h, "text", "interactive.header.text", Some(60))?;
+        }
+        other => {
+            return Err(invalid(
+                "interactive.header.type",
+                format!("unknown type {other}"),
+            ))
+        }
+    }
+    Ok(())
+}
+
+fn interactive_rules(api: Api, i: &Value) -> Check {
+    let kind = req_str(i, "type", "interactive.type", None)?;
+    const KINDS: &[&str] = &[
+        "button",
+        "list",
+        "product",
+        "product_list",
+        "catalog_message",
+        "flow",
+        "cta_url",
+        "location_request_message",
+        "order_details",
+        "order_status",
+        "call_permission_request",
+    ];
+    if !KINDS.contains(&kind) {
+        return Err(invalid("interactive.type", format!("unknown type {kind}")));
+    }
+    header_rules(kind, i)?;
+    match i.get("body") {
+        None if kind == "product" => {}
+        None => return Err(missing("interactive.body")),
+        Some(b) => {
+            req_str(b, "text", "interactive.body.text", Some(1024))?;
+        }
+    }
+    if let Some(f) = i.get("footer") {
+        req_str(f, "text", "interactive.footer.text", Some(60))?;
+    }
+    let Some(action) = i.get("action").filter(|a| a.is_object()) else {
+        return Err(missing("interactive.action"));
+    };
+    let name_is = |n: &str| -> Check {
+        if action.get("name").and_then(Value::as_str) == Some(n) {
+            Ok(())
+        } else {
+            Err(invalid("interactive.action.name", format!("must be {n}")))
+        }
+    };
+    match kind {
+        "button" => {
+            let buttons = arr(action, "buttons", "interactive.action.buttons")?;
+            count("interactive.action.buttons", buttons.len(), 1, 3)?;
+            let mut ids = std::collections::HashSet::new();
+            let mut titles = std::collections::HashSet::new();
+            for b in buttons {
+                if b.get("type").and_then(Value::as_str) != Some("reply") {
+                    return Err(invalid("interactive.action.buttons.type", "must be reply"));
+                }
+                let r = b.get("reply").unwrap_or(&Value::Null);
+                let id = req_str(r, "id", "interactive.action.buttons.reply.id", Some(256))?;
+                if id.trim() != id {
+                    return Err(invalid(
+                        "interactive.action.buttons.reply.id",
+                        "no leading or trailing spaces",
+                    ));
+                }
+                let title = req_str(
+                    r,
+                    "title",
+                    "interactive.action.buttons.reply.title",
+                    Some(20),
+                )?;
+                if !ids.insert(id) || !titles.insert(title) {
+                    return Err(invalid(
+                        "interactive.action.buttons",
+                        "ids and titles must be unique",
+                    ));
+                }
+            }
+        }
+        "list" => {
+            req_str(action, "button", "interactive.action.button", Some(20))?;
+            let sections = arr(action, "sections", "interactive.action.sections")?;
+            count("interactive.action.sections", sections.len(), 1, 10)?;
+            let mut rows_total = 0;
+            let mut ids = std::collections::HashSet::new();
+            for s in sections {
+                if sections.len() > 1 {
+                    req_str(s, "title", "interactive.action.sections.title", Some(24))?;
+                } else {
+                    opt_str(s, "title", "interactive.action.sections.title", 24)?;
+                }
+                let rows = arr(s, "rows", "interactive.action.sections.rows")?;
+                count("interactive.action.sections.rows", rows.len(), 1, 10)?;
+                rows_total += rows.len();
+                for r in rows {
+                    let id = req_str(r, "id", "interactive.action.sections.rows.id", Some(200))?;
+                    req_str(
+                        r,
+                        "title",
+                        "interactive.action.sections.rows.title",
+                        Some(24),
+                    )?;
+                    opt_str(
+                        r,
+                        "description",
+                        "interactive.action.sections.rows.description",
+                        72,
+                    )?;
+                    if !ids.insert(id) {
+                        return Err(invalid(
+                            "interactive.action.sections.rows.id",
+                            "row ids must be unique",
+                        ));
+                    }
+                }
+            }
+            // ≤10 rows in total across sections (api-contract §1.1).
+            count("interactive.action.sections.rows", rows_total, 1, 10)?;
+        }
+        "product" => {
+            req_str(action, "catalog_id", "interactive.action.catalog_id", None)?;
+            req_str(
+                action,
+                "product_retailer_id",
+                "interactive.action.product_retailer_id",
+                Some(100),
+            )?;
+        }
+        "product_list" => {
+            req_str(action, "catalog_id", "interactive.action.catalog_id", None)?;
+            let sections = arr(action, "sections", "interactive.action.sections")?;
+            count("interactive.action.sections", sections.len(), 1, 10)?;
+            let mut total = 0;
+            for s in sections {
+                if sections.len() > 1 {
+                    req_str(s, "title", "interactive.action.sections.title", Some(24))?;
+                }
+                let items = arr(
+                    s,
+                    "product_items",
+                    "interactive.action.sections.product_items",
+                )?;
+                count(
+                    "interactive.action.sections.product_items",
+                    items.len(),
+                    1,
+                    30,
+                )?;
+                total += items.len();
+                for p in items {
+                    req_str(
+                        p,
+                        "product_retailer_id",
+                        "interactive.action.sections.product_items.product_retailer_id",
+                        Some(100),
+                    )?;
+                }
+            }
+            count("interactive.action.sections.product_items", total, 1, 30)?;
+        }
+        "catalog_message" => name_is("catalog_message")?,
+        "flow" => {
+            name_is("flow")?;
+            let p = action.get("parameters").unwrap_or(&Value::Null);
+            if p.get("flow_message_version").and_then(Value::as_str) != Some("3") {
+                return Err(invalid(
+                    "interactive.action.parameters.flow_message_version",
+                    "must be \"3\"",
+                ));
+            }
+            let cta_max = if api == Api::Cloud { 30 } else { 20 };
+            req_str(
+                p,
+                "flow_cta",
+                "interactive.action.parameters.flow_cta",
+                Some(cta_max),
+            )?;
+            match (p.get("flow_id"), p.get("flow_name")) {
+                (Some(_), Some(_)) => {
+                    return Err(invalid(
+                        "interactive.action.parameters",
+                        "flow_id or flow_name, not both",
+                    ))
+                }
+                (None, None) => return Err(missing("interactive.action.parameters.flow_id")),
+                _ => {}
+            }
+        }
+        "cta_url" => {
+            name_is("cta_url")?;
+            let p = action.get("parameters").unwrap_or(&Value::Null);
+            req_str(
+                p,
+                "display_text",
+                "interactive.action.parameters.display_text",
+                Some(20),
+            )?;
+            let url = req_str(p, "url", "interactive.action.parameters.url", None)?;
+            if !is_http(url) {
+                return Err(invalid(
+                    "interactive.action.parameters.url",
+                    "must be an http(s) URL",
+                ));
+            }
+        }
+        "location_request_message" => name_is("send_location")?,
+        "order_details" => name_is("review_and_pay")?,
+        "order_status" => name_is("review_order")?,
+        _ => {}
+    }
+    Ok(())
+}
+
+fn template_rules(api: Api, t: &Value) -> Check {
+    req_str(t, "name", "template.name", Some(512))?;
+    let lang = t.get("language").unwrap_or(&Value::Null);
+    req_str(lang, "code", "template.language.code", None)?;
+    if api == Api::Cloud && t.get("namespace").is_some() {
+        return Err(invalid("template.namespace", "not a Cloud API parameter"));
+    }
+    let Some(components) = t.get("components") else {
+        return Ok(());
+    };
+    let Some(components) = components.as_array() else {
+        return Err(invalid("template.components", "must be an array"));
+    };
+    for c in components {
+        match req_str(c, "type", "template.components.type", None)?
+            .to_ascii_lowercase()
+            .as_str()
+        {
+            "header" | "body" | "footer" => {}
+            "button" => {
+                let sub = req_str(c, "sub_type", "template.components.sub_type", None)?;
+                const SUBS: &[&str] = &[
+                    "quick_reply",
+                    "url",
+                    "copy_code",
+                    "flow",
+                    "catalog",
+                    "mpm",
+                    "voice_call",
+                ];
+                if !SUBS.contains(&sub.to_ascii_lowercase().as_str()) {
+                    return Err(invalid(
+                        "template.components.sub_type",
+                        format!("unknown {sub}"),
+                    ));
+                }
+                let index = match c.get("index") {
+                    Some(Value::Number(n)) => n.as_u64(),
+                    Some(Value::String(s)) => s.trim().parse().ok(),
+                    _ => return Err(missing("template.components.index")),
+                };
+                // Index 0–9 (api-contract §1).
+                if !index.is_some_and(|i| i <= 9) {
+                    return Err(invalid("template.components.index", "must be 0-9"));
+                }
+            }
+            other => {
+                return Err(invalid(
+                    "template.components.type",
+                    format!("unknown {other}"),
+                ))
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Mark-as-read: `messaging_product`, `status: "read"`, `message_id`, optional
 /// `typing_indicator: {type: "text"}` (api-contract §1, "Also").
 fn validate_mark_read(api: Api, obj: &Map<String, Value>) -> Result<String, Refusal> {
@@ -343,7 +803,7 @@ fn validate_mark_read(api: Api, obj: &Map<String, Value>) -> Result<String, Refu
 }
 
 /// The contract's rules over the raw request.
-fn validate(api: Api, obj: &Map<String, Value>) -> Result<(), Refusal> {
+fn validate(api: Api, obj: &Map<String, Value>) -> Check {
     match (api, obj.get("messaging_product")) {
         (Api::Cloud, None) => {
             return Err(Refusal::new(
@@ -376,23 +836,21 @@ fn validate(api: Api, obj: &Map<String, Value>) -> Result<(), Refusal> {
         Some(_) => return Err(invalid("to", "must be a string")),
     };
     let is_group = obj.get("recipient_type").is_some_and(|v| v == "group");
-    // Phone numbers may carry `+`, spaces, dashes and parentheses (api-contract §1).
-    if !is_group {
-        let digits = to.chars().filter(char::is_ascii_digit).count();
-        let allowed = to
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '(' | ')'));
-        if digits == 0 || !allowed {
-            return Err(invalid("to", "not a phone number or WhatsApp id"));
-        }
+    // Phone numbers may carry `+`, spaces, dashes and parentheses (api-contract §1);
+    // Meta's examples use placeholders such as {{Recipient-Phone-Number}}, accepted as ids.
+    if !is_group && to.trim().is_empty() {
+        return Err(missing("to"));
     }
     let ty = match obj.get("type") {
-        // `type` defaults to text on the platform when absent; the spec marks it required.
         None => return Err(missing("type")),
         Some(Value::String(s)) => s.as_str(),
         Some(_) => return Err(invalid("type", "must be a string")),
     };
-    if !TYPES.contains(&ty) {
+    if ty == "hsm" {
+        if api == Api::Cloud {
+            return Err(Refusal::new(131051, "Unsupported message type hsm."));
+        }
+    } else if !TYPES.contains(&ty) {
         return Err(Refusal::new(
             131051,
             format!("Unsupported message type {ty}."),
@@ -407,7 +865,7 @@ fn validate(api: Api, obj: &Map<String, Value>) -> Result<(), Refusal> {
             _ => return Err(missing("context.message_id")),
         }
     }
-    if let Some(data) = obj.get("biz_opaque_callback_data") {
+    if obj.get("biz_opaque_callback_data").is_some() {
         if api == Api::OnPremises {
             return Err(invalid(
                 "biz_opaque_callback_data",
@@ -415,55 +873,81 @@ fn validate(api: Api, obj: &Map<String, Value>) -> Result<(), Refusal> {
             ));
         }
         // ≤512 characters (api-contract §1).
-        match data.as_str() {
-            Some(s) if chars(s) <= 512 => {}
-            Some(s) => {
-                return Err(invalid(
-                    "biz_opaque_callback_data",
-                    format!("{} characters, the maximum is 512", chars(s)),
-                ))
-            }
-            None => return Err(invalid("biz_opaque_callback_data", "must be a string")),
-        }
+        opt_str(
+            &Value::Object(obj.clone()),
+            "biz_opaque_callback_data",
+            "biz_opaque_callback_data",
+            512,
+        )?;
     }
-    if ty == "text" {
-        let Some(text) = payload.as_object() else {
-            return Err(invalid("text", "must be an object"));
-        };
-        let body = match text.get("body") {
-            None => return Err(missing("text.body")),
-            Some(Value::String(s)) => s,
-            Some(_) => return Err(invalid("text.body", "must be a string")),
-        };
-        if body.trim().is_empty() {
-            return Err(missing("text.body"));
-        }
-        if chars(body) > TEXT_LIMIT {
-            return Err(invalid(
-                "text.body",
-                format!("{} characters, the maximum is {TEXT_LIMIT}", chars(body)),
-            ));
-        }
-        match (api, text.get("preview_url"), obj.get("preview_url")) {
-            (Api::Cloud, _, Some(_)) => {
-                return Err(invalid(
-                    "preview_url",
-                    "belongs inside the text object on the Cloud API",
-                ))
+    if obj.get("ttl").is_some() && api == Api::Cloud {
+        return Err(invalid("ttl", "not a parameter of the Cloud API"));
+    }
+    match ty {
+        "text" => {
+            if !payload.is_object() {
+                return Err(invalid("text", "must be an object"));
             }
-            (Api::OnPremises, Some(_), _) => {
-                return Err(invalid(
-                    "text.preview_url",
-                    "is a top-level parameter on the On-Premises API",
-                ))
+            req_str(payload, "body", "text.body", Some(TEXT_LIMIT))?;
+            match (api, payload.get("preview_url"), obj.get("preview_url")) {
+                (Api::Cloud, _, Some(_)) => {
+                    return Err(invalid(
+                        "preview_url",
+                        "belongs inside the text object on the Cloud API",
+                    ))
+                }
+                (Api::OnPremises, Some(_), _) => {
+                    return Err(invalid(
+                        "text.preview_url",
+                        "is a top-level parameter on the On-Premises API",
+                    ))
+                }
+                (_, Some(v), _) | (_, _, Some(v)) if !v.is_boolean() => {
+                    return Err(invalid("preview_url", "must be a boolean"))
+                }
+                _ => {}
             }
-            (_, Some(v), _) | (_, _, Some(v)) if !v.is_boolean() => {
-                return Err(invalid("preview_url", "must be a boolean"))
-            }
-            _ => {}
         }
-    } else if !payload.is_object() && !payload.is_array() {
-        return Err(invalid(ty, "must be an object"));
+        "image" | "audio" | "video" | "document" | "sticker" => media_rules(api, ty, payload)?,
+        "location" => {
+            coordinate(payload, "latitude", 90.0)?;
+            coordinate(payload, "longitude", 180.0)?;
+            if api == Api::OnPremises {
+                req_str(payload, "name", "location.name", None)?;
+                req_str(payload, "address", "location.address", None)?;
+            }
+        }
+        "contacts" => {
+            let Some(list) = payload.as_array() else {
+                return Err(invalid("contacts", "must be an array"));
+            };
+            // Up to 257 contacts (Meta docs; the spec's maxItems 5 is the
+            // client's stricter rule, api-contract §1 D).
+            count("contacts", list.len(), 1, 257)?;
+            for c in list {
+                let name = c.get("name").unwrap_or(&Value::Null);
+                req_str(name, "formatted_name", "contacts.name.formatted_name", None)?;
+            }
+        }
+        "reaction" => {
+            req_str(payload, "message_id", "reaction.message_id", None)?;
+            if !payload.get("emoji").is_some_and(Value::is_string) {
+                return Err(missing("reaction.emoji"));
+            }
+        }
+        "interactive" => interactive_rules(api, payload)?,
+        "template" => template_rules(api, payload)?,
+        "hsm" => {
+            req_str(payload, "namespace", "hsm.namespace", None)?;
+            req_str(payload, "element_name", "hsm.element_name", None)?;
+            req_str(
+                payload.get("language").unwrap_or(&Value::Null),
+                "code",
+                "hsm.language.code",
+                None,
+            )?;
+        }
+        _ => {}
     }
     Ok(())
 }
@@ -478,6 +962,7 @@ async fn cloud(
     body: Bytes,
 ) -> Response {
     emu.handle(Api::Cloud, &account, &headers, &query, &body)
+        .await
 }
 
 async fn on_premises(
@@ -487,6 +972,7 @@ async fn on_premises(
     body: Bytes,
 ) -> Response {
     emu.handle(Api::OnPremises, "on_premises", &headers, &query, &body)
+        .await
 }
 
 impl PlatformEmulator for WhatsAppEmulator {
