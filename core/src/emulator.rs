@@ -642,3 +642,16 @@ pub fn graph_error_response(
         axum::http::StatusCode::from_u16(status).unwrap_or(axum::http::StatusCode::BAD_REQUEST);
     (status, axum::Json(serde_json::json!({ "error": error }))).into_response()
 }
+
+/// Runs a request's processing to completion even when the client goes away
+/// (as the platform does: a client timeout does not cancel a send).
+pub async fn detached<F>(processing: F) -> axum::response::Response
+where
+    F: std::future::Future<Output = axum::response::Response> + Send + 'static,
+{
+    use axum::response::IntoResponse;
+    match tokio::spawn(processing).await {
+        Ok(response) => response,
+        Err(_) => axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}

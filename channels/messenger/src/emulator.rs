@@ -15,8 +15,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::{json, Map, Value};
 use switchboard::emulator::{
-    graph_access_token, graph_error_response, EmulatorContext, EmulatorPlugin, Failure, Gate,
-    PlatformEmulator, Record, EMULATOR_ACCESS_TOKEN,
+    detached, graph_access_token, graph_error_response, EmulatorContext, EmulatorPlugin, Failure,
+    Gate, PlatformEmulator, Record, EMULATOR_ACCESS_TOKEN,
 };
 use switchboard::{register_emulator, Recipient};
 
@@ -567,7 +567,7 @@ async fn send_api(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    emu.handle(&page, &headers, &query, &body).await
+    detached(async move { emu.handle(&page, &headers, &query, &body).await }).await
 }
 
 impl PlatformEmulator for MessengerEmulator {

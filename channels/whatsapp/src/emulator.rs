@@ -16,8 +16,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::{json, Map, Value};
 use switchboard::emulator::{
-    graph_access_token, graph_error_response, EmulatorContext, EmulatorPlugin, Failure, Gate,
-    PlatformEmulator, Record, EMULATOR_ACCESS_TOKEN,
+    detached, graph_access_token, graph_error_response, EmulatorContext, EmulatorPlugin, Failure,
+    Gate, PlatformEmulator, Record, EMULATOR_ACCESS_TOKEN,
 };
 use switchboard::{register_emulator, Recipient};
 
@@ -273,6 +273,9 @@ impl WhatsAppEmulator {
         if let Err(r) = validate(api, obj) {
             return self.error_response(api, r);
         }
+        if undownloadable(obj) {
+            failed_code = failed_code.or(Some(131052));
+        }
         let to = obj.get("to").and_then(Value::as_str).unwrap_or_default();
         // Templates are the only content allowed outside the window (api-contract §7).
         let free_form = !matches!(
@@ -423,11 +426,10 @@ fn media_rules(api: Api, ty: &str, m: &Value) -> Check {
         (Some(_), None) => {
             req_str(m, "id", &format!("{ty}.id"), None)?;
         }
+        // The platform accepts any link and reports a download failure
+        // later (status `failed`, 131052): see `undownloadable`.
         (None, Some(_)) => {
-            let link = req_str(m, "link", &format!("{ty}.link"), None)?;
-            if !is_http(link) {
-                return Err(invalid(&format!("{ty}.link"), "must be an http(s) URL"));
-            }
+            req_str(m, "link", &format!("{ty}.link"), None)?;
         }
     }
     if m.get("caption").is_some() {
@@ -756,7 +758,7 @@ fn template_rules(api: Api, t: &Value) -> Check {
                     _ => return Err(missing("template.components.index")),
                 };
                 // Index 0–9 (api-contract §1).
-                if !index.is_some_and(|i| i <= 9) {
+                if index.is_none_or(|i| i > 9) {
                     return Err(invalid("template.components.index", "must be 0-9"));
                 }
             }
@@ -769,6 +771,34 @@ fn template_rules(api: Api, t: &Value) -> Check {
         }
     }
     Ok(())
+}
+
+/// Whether the message carries a media link the platform could not download
+/// (not http(s)); such a message is accepted, then fails with 131052.
+fn undownloadable(obj: &Map<String, Value>) -> bool {
+    let bad = |v: Option<&Value>| v.and_then(Value::as_str).is_some_and(|l| !is_http(l));
+    let ty = obj.get("type").and_then(Value::as_str).unwrap_or_default();
+    let payload = obj.get(ty).unwrap_or(&Value::Null);
+    let media_link = |v: &Value| {
+        ["image", "video", "document"]
+            .iter()
+            .any(|k| bad(v.get(*k).and_then(|m| m.get("link"))))
+    };
+    match ty {
+        "image" | "audio" | "video" | "document" | "sticker" => bad(payload.get("link")),
+        "interactive" => payload.get("header").is_some_and(media_link),
+        "template" => payload
+            .get("components")
+            .and_then(Value::as_array)
+            .is_some_and(|cs| {
+                cs.iter().any(|c| {
+                    c.get("parameters")
+                        .and_then(Value::as_array)
+                        .is_some_and(|ps| ps.iter().any(media_link))
+                })
+            }),
+        _ => false,
+    }
 }
 
 /// Mark-as-read: `messaging_product`, `status: "read"`, `message_id`, optional
@@ -961,8 +991,11 @@ async fn cloud(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    emu.handle(Api::Cloud, &account, &headers, &query, &body)
-        .await
+    detached(async move {
+        emu.handle(Api::Cloud, &account, &headers, &query, &body)
+            .await
+    })
+    .await
 }
 
 async fn on_premises(
@@ -971,8 +1004,11 @@ async fn on_premises(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    emu.handle(Api::OnPremises, "on_premises", &headers, &query, &body)
-        .await
+    detached(async move {
+        emu.handle(Api::OnPremises, "on_premises", &headers, &query, &body)
+            .await
+    })
+    .await
 }
 
 impl PlatformEmulator for WhatsAppEmulator {
