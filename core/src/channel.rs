@@ -55,6 +55,8 @@ pub struct Capabilities {
     pub messages_per_second: Option<f64>,
     /// The documented per-recipient pacing, when the platform has one.
     pub per_recipient_interval: Option<Duration>,
+    /// How many messages one recipient may get at once before the pacing applies.
+    pub per_recipient_burst: Option<u32>,
 }
 
 impl Capabilities {

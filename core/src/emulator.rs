@@ -148,6 +148,10 @@ struct Behaviour {
     window: HashSet<String>,
     last_inbound: HashMap<String, u64>,
     latency: HashMap<String, std::time::Duration>,
+    /// Per platform: the probability of a failure and which.
+    random_failure: HashMap<String, (f64, Failure)>,
+    rng: u64,
+    requests: HashMap<String, u64>,
 }
 
 /// Where the emulator posts a platform's webhooks.
@@ -191,9 +195,30 @@ impl EmulatorContext {
         lock(&self.records).push(record);
     }
 
-    /// Takes the next scripted failure for `platform`, if any.
+    /// Counts a request and takes the next scripted failure for `platform`,
+    /// if any: first those queued by [`Emulator::fail_next`], then the random
+    /// ones of [`Emulator::set_failure_rate`].
     pub fn next_failure(&self, platform: &str) -> Option<Failure> {
-        lock(&self.failures).get_mut(platform)?.pop_front()
+        {
+            let mut b = lock(&self.behaviour);
+            *b.requests.entry(platform.to_string()).or_default() += 1;
+        }
+        if let Some(f) = lock(&self.failures)
+            .get_mut(platform)
+            .and_then(VecDeque::pop_front)
+        {
+            return Some(f);
+        }
+        let mut b = lock(&self.behaviour);
+        let (p, failure) = b.random_failure.get(platform).cloned()?;
+        if b.rng == 0 {
+            b.rng = 0x2545_F491_4F6C_DD1D;
+        }
+        b.rng ^= b.rng << 13;
+        b.rng ^= b.rng >> 7;
+        b.rng ^= b.rng << 17;
+        let draw = (b.rng >> 11) as f64 / (1u64 << 53) as f64;
+        (draw < p).then_some(failure)
     }
 
     /// The token requests must carry.
@@ -348,6 +373,12 @@ impl Emulator {
             let p = (plugin.build)(context.clone());
             router = router.nest(&format!("/{}", plugin.platform), p.clone().router());
             platforms.push(p);
+        }
+        if platforms.is_empty() {
+            return Err(Error::config(
+                "no platform emulator is linked: reference the channel crates with their \
+                 `emulator` feature (e.g. `use switchboard_whatsapp as _;`)",
+            ));
         }
         platforms.sort_by_key(|p| p.platform());
         let listener = tokio::net::TcpListener::bind(addr)
@@ -536,6 +567,30 @@ impl Emulator {
         self.context
             .clock_offset_ms
             .fetch_add(by.as_millis() as u64, Ordering::SeqCst);
+    }
+
+    /// Makes each request to `platform` fail with `failure` with probability
+    /// `rate` (0 to 1; a seeded generator, so runs repeat). `None` stops it.
+    pub fn set_failure_rate(&self, platform: &str, rate: Option<(f64, Failure)>) {
+        let mut b = lock(&self.context.behaviour);
+        match rate {
+            Some((p, f)) => {
+                b.random_failure
+                    .insert(platform.to_string(), (p.clamp(0.0, 1.0), f));
+            }
+            None => {
+                b.random_failure.remove(platform);
+            }
+        }
+    }
+
+    /// How many requests `platform` received, valid or not.
+    pub fn request_count(&self, platform: &str) -> u64 {
+        lock(&self.context.behaviour)
+            .requests
+            .get(platform)
+            .copied()
+            .unwrap_or(0)
     }
 
     /// Adds `latency` before every answer of `platform` (`None` removes it).

@@ -214,6 +214,7 @@ struct Inner {
     retry_after: Option<Duration>,
     platform: Option<PlatformError>,
     violations: Vec<Violation>,
+    ambiguous: bool,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
@@ -238,6 +239,7 @@ impl Error {
                 retry_after: None,
                 platform: None,
                 violations: Vec::new(),
+                ambiguous: false,
                 source: None,
             }),
         }
@@ -285,6 +287,19 @@ impl Error {
         self.inner.retry_after = Some(after);
         self.inner.temporary = true;
         self
+    }
+
+    /// Marks the failure as ambiguous: the request may have reached the
+    /// platform (a timeout or a connection lost after sending), so sending
+    /// again may deliver the message twice.
+    pub fn with_ambiguous(mut self, ambiguous: bool) -> Self {
+        self.inner.ambiguous = ambiguous;
+        self
+    }
+
+    /// Whether the platform may have accepted the message despite the error.
+    pub fn is_ambiguous(&self) -> bool {
+        self.inner.ambiguous
     }
 
     /// Attaches the platform's own error details.
@@ -362,6 +377,9 @@ impl fmt::Debug for Error {
             d.field("channel", c);
         }
         d.field("temporary", &self.inner.temporary);
+        if self.inner.ambiguous {
+            d.field("ambiguous", &true);
+        }
         if let Some(r) = &self.inner.retry_after {
             d.field("retry_after", r);
         }

@@ -95,20 +95,25 @@ pub async fn post_json(
 fn transport_error(e: reqwest::Error, channel: &str) -> Error {
     // reqwest's messages name the URL; URLs never carry tokens here (bearer header only).
     let e = e.without_url();
-    let (kind, what) = if e.is_timeout() {
+    let (kind, what, ambiguous) = if e.is_connect() {
+        (ErrorKind::Network, "cannot connect to the platform", false)
+    } else if e.is_timeout() {
         (
             ErrorKind::Timeout,
             "the platform did not answer in time; the message may have been accepted",
+            true,
         )
-    } else if e.is_connect() {
-        (ErrorKind::Network, "cannot connect to the platform")
     } else {
         (
             ErrorKind::Network,
             "the connection to the platform failed; the message may have been accepted",
+            true,
         )
     };
-    Error::new(kind, what).with_channel(channel).with_source(e)
+    Error::new(kind, what)
+        .with_channel(channel)
+        .with_ambiguous(ambiguous)
+        .with_source(e)
 }
 
 /// The start of a body, for error messages: at most 200 characters, one line.

@@ -29,6 +29,8 @@ mod secret;
 mod switchboard;
 pub mod webhook;
 
+#[cfg(feature = "delivery")]
+pub mod delivery;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 #[cfg(feature = "http")]

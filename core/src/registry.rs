@@ -151,6 +151,7 @@ pub struct ChannelConfig {
     name: String,
     channel_type: String,
     settings: toml::Table,
+    delivery: Option<toml::Table>,
 }
 
 impl ChannelConfig {
@@ -164,7 +165,19 @@ impl ChannelConfig {
             name: name.into(),
             channel_type: channel_type.into(),
             settings,
+            delivery: None,
         }
+    }
+
+    /// Sets the delivery settings (the `[channels.NAME.delivery]` table).
+    pub fn with_delivery(mut self, delivery: Option<toml::Table>) -> Self {
+        self.delivery = delivery;
+        self
+    }
+
+    /// The delivery settings, if any.
+    pub fn delivery(&self) -> Option<&toml::Table> {
+        self.delivery.as_ref()
     }
 
     /// The instance name.

@@ -26,6 +26,13 @@ use crate::registry::{ChannelConfig, Registry};
 /// page_id = "1234567890"
 /// access_token = "env:PAGE_TOKEN"
 /// ```
+///
+/// Each channel is sent through the default delivery stack (feature
+/// `delivery`, on by default): the platform's documented rate limits, retries
+/// of temporary failures, idempotency keys, timeouts. A `delivery` table
+/// adjusts it: `enabled`, `messages_per_second`, `per_recipient_burst`,
+/// `per_recipient_interval_secs`, `max_attempts`, `retry_ambiguous`,
+/// `timeout_secs`, `concurrency`.
 #[derive(Clone, Default)]
 pub struct Switchboard {
     channels: BTreeMap<String, Arc<dyn Channel>>,
@@ -54,6 +61,9 @@ impl Switchboard {
         let mut sb = Switchboard::new();
         for config in configs {
             let channel = registry.build(&config)?;
+            #[cfg(feature = "delivery")]
+            let channel = with_delivery(channel, config.delivery())
+                .map_err(|e| e.with_channel(config.name()))?;
             sb.add(config.name(), channel)?;
         }
         Ok(sb)
@@ -113,6 +123,85 @@ impl fmt::Debug for Switchboard {
     }
 }
 
+/// Delivery settings of one channel (`[channels.NAME.delivery]`); every key
+/// is optional and defaults to the channel's documented limits.
+#[cfg(feature = "delivery")]
+#[derive(serde::Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct DeliverySettings {
+    /// `false` sends straight through the channel.
+    enabled: Option<bool>,
+    messages_per_second: Option<u32>,
+    per_recipient_burst: Option<u32>,
+    per_recipient_interval_secs: Option<f64>,
+    max_attempts: Option<u32>,
+    retry_ambiguous: Option<bool>,
+    timeout_secs: Option<f64>,
+    concurrency: Option<usize>,
+}
+
+/// Wraps `channel` in the default delivery stack, adjusted by `settings`.
+#[cfg(feature = "delivery")]
+fn with_delivery(
+    channel: Arc<dyn Channel>,
+    settings: Option<&toml::Table>,
+) -> Result<Arc<dyn Channel>, Error> {
+    use crate::delivery::{Delivery, RateLimits, RetryPolicy};
+    let s: DeliverySettings = match settings {
+        Some(t) => toml::Value::Table(t.clone())
+            .try_into()
+            .map_err(|e: toml::de::Error| {
+                Error::config(format!("invalid delivery settings: {}", e.message()))
+            })?,
+        None => DeliverySettings::default(),
+    };
+    if s.enabled == Some(false) {
+        return Ok(channel);
+    }
+    let secs = |v: f64, what: &str| {
+        std::time::Duration::try_from_secs_f64(v).map_err(|_| {
+            Error::config(format!(
+                "delivery.{what} must be a positive number of seconds"
+            ))
+        })
+    };
+    let caps = channel.info().capabilities.clone();
+    let mut delivery = Delivery::for_channel(channel);
+    let interval = match s.per_recipient_interval_secs {
+        Some(v) => Some(secs(v, "per_recipient_interval_secs")?),
+        None => caps.per_recipient_interval,
+    };
+    delivery = delivery.rate_limits(RateLimits {
+        per_account: s
+            .messages_per_second
+            .or(caps.messages_per_second.map(|r| r.floor().max(1.0) as u32)),
+        per_recipient: interval.map(|i| {
+            (
+                s.per_recipient_burst
+                    .or(caps.per_recipient_burst)
+                    .unwrap_or(1),
+                i,
+            )
+        }),
+        max_wait: None,
+    });
+    let mut policy = RetryPolicy::default();
+    if let Some(n) = s.max_attempts {
+        policy.max_attempts = n.max(1);
+    }
+    if let Some(a) = s.retry_ambiguous {
+        policy.retry_ambiguous = a;
+    }
+    delivery = delivery.retry(Some(policy));
+    if let Some(t) = s.timeout_secs {
+        delivery = delivery.timeout(Some(secs(t, "timeout_secs")?));
+    }
+    if let Some(c) = s.concurrency {
+        delivery = delivery.concurrency(Some(c));
+    }
+    Ok(delivery.build())
+}
+
 /// Parses the `[channels.*]` tables of a configuration text.
 ///
 /// TOML itself refuses a table defined twice, so two channels can never share a name.
@@ -139,6 +228,15 @@ pub fn parse_channel_configs(text: &str) -> Result<Vec<ChannelConfig>, Error> {
             .as_table()
             .ok_or_else(|| Error::config(format!("`channels.{name}` must be a table of settings")))?
             .clone();
+        let delivery = match settings.remove("delivery") {
+            None => None,
+            Some(toml::Value::Table(t)) => Some(t),
+            Some(_) => {
+                return Err(Error::config(format!(
+                    "`channels.{name}.delivery` must be a table of delivery settings"
+                )))
+            }
+        };
         let channel_type = match settings.remove("type") {
             None => name.clone(),
             Some(toml::Value::String(s)) => s,
@@ -148,7 +246,7 @@ pub fn parse_channel_configs(text: &str) -> Result<Vec<ChannelConfig>, Error> {
                 )))
             }
         };
-        out.push(ChannelConfig::new(name.clone(), channel_type, settings));
+        out.push(ChannelConfig::new(name.clone(), channel_type, settings).with_delivery(delivery));
     }
     Ok(out)
 }

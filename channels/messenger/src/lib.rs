@@ -212,6 +212,7 @@ impl Messenger {
                     max_text_chars: Some(MAX_TEXT_CHARS),
                     messages_per_second: Some(MESSAGES_PER_SECOND),
                     per_recipient_interval: None,
+                    per_recipient_burst: None,
                 },
             },
             url: format!("{base}/{version}/{page}/messages"),

@@ -83,6 +83,9 @@ pub const ON_PREMISES_MESSAGES_PER_SECOND: f64 = 250.0;
 /// Pair rate limit: 1 message per 6 s to the same user (api-contract §5).
 pub const PER_RECIPIENT_INTERVAL: Duration = Duration::from_secs(6);
 
+/// Pair-limit burst: up to 45 messages in 6 s, borrowing future quota (api-contract §5).
+pub const PER_RECIPIENT_BURST: u32 = 45;
+
 /// Which WhatsApp API the channel speaks.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -277,6 +280,7 @@ impl WhatsApp {
                     max_text_chars: Some(MAX_TEXT_CHARS),
                     messages_per_second: Some(rate),
                     per_recipient_interval: Some(PER_RECIPIENT_INTERVAL),
+                    per_recipient_burst: Some(PER_RECIPIENT_BURST),
                 },
             },
             dialect: config.dialect,

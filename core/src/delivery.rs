@@ -1,0 +1,922 @@
+//! Delivery policies as `tower` layers over any [`Channel`], with
+//! Switchboard's [`Error`] end to end (feature `delivery`).
+//!
+//! A send is a `Service<Arc<Message>, Response = Receipt, Error = Error>`.
+//! [`ChannelService`] turns a channel into one; the layers add:
+//!
+//! - [`IdempotencyLayer`]: a caller-supplied key maps to the first receipt; a
+//!   second send with the same key returns it without a request.
+//! - [`RetryLayer`]: retries only temporary errors, with exponential backoff
+//!   and full jitter, honouring retry-after, within a bounded budget; never
+//!   after the platform accepted the message, and never after an ambiguous
+//!   failure (a timeout after the request went out) unless opted in.
+//! - [`RateLimitLayer`]: per account (a sliding one-second window, never
+//!   exceeded) and per recipient (a burst, then one message per interval),
+//!   without a busy recipient holding up the others.
+//! - [`TimeoutLayer`] and [`ConcurrencyLimitLayer`].
+//! - [`TraceLayer`]: a `tracing` span per send with channel, masked
+//!   recipient, attempt, message id and outcome.
+//!
+//! [`Delivery::for_channel`] composes them with defaults from the channel's
+//! documented limits and gives back a [`Channel`].
+
+use std::collections::{HashMap, VecDeque};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use tokio::sync::{Notify, Semaphore};
+use tokio::time::Instant;
+use tower::util::BoxCloneSyncService as BoxCloneService;
+use tower::{Layer, Service, ServiceExt};
+use tracing::Instrument;
+
+use crate::channel::{Channel, ChannelInfo, Receipt};
+use crate::error::{Error, ErrorKind};
+use crate::message::Message;
+
+/// The future of every delivery service.
+pub type SendFuture = Pin<Box<dyn Future<Output = Result<Receipt, Error>> + Send>>;
+
+/// A type-erased delivery stack.
+pub type DeliveryService = BoxCloneService<Arc<Message>, Receipt, Error>;
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// A [`Channel`] as a tower service.
+#[derive(Clone)]
+pub struct ChannelService(pub Arc<dyn Channel>);
+
+impl Service<Arc<Message>> for ChannelService {
+    type Response = Receipt;
+    type Error = Error;
+    type Future = SendFuture;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, message: Arc<Message>) -> SendFuture {
+        let channel = self.0.clone();
+        Box::pin(async move { channel.send(&message).await })
+    }
+}
+
+// ------------------------------------------------------------------ idempotency
+
+/// Where idempotency keys and their receipts are kept.
+#[async_trait::async_trait]
+pub trait IdempotencyStore: Send + Sync {
+    /// The receipt of the first send with `key`, if it succeeded.
+    async fn load(&self, key: &str) -> Result<Option<Receipt>, Error>;
+    /// Records the receipt of the first successful send with `key`.
+    async fn store(&self, key: &str, receipt: &Receipt) -> Result<(), Error>;
+}
+
+/// An in-memory [`IdempotencyStore`] keeping the most recent `capacity` keys.
+pub struct MemoryIdempotencyStore {
+    capacity: usize,
+    inner: Mutex<(HashMap<String, Receipt>, VecDeque<String>)>,
+}
+
+impl MemoryIdempotencyStore {
+    /// Keeps the last `capacity` keys (at least 1).
+    pub fn new(capacity: usize) -> Self {
+        MemoryIdempotencyStore {
+            capacity: capacity.max(1),
+            inner: Mutex::new((HashMap::new(), VecDeque::new())),
+        }
+    }
+}
+
+impl Default for MemoryIdempotencyStore {
+    /// Keeps the last 100,000 keys.
+    fn default() -> Self {
+        MemoryIdempotencyStore::new(100_000)
+    }
+}
+
+#[async_trait::async_trait]
+impl IdempotencyStore for MemoryIdempotencyStore {
+    async fn load(&self, key: &str) -> Result<Option<Receipt>, Error> {
+        Ok(lock(&self.inner).0.get(key).cloned())
+    }
+
+    async fn store(&self, key: &str, receipt: &Receipt) -> Result<(), Error> {
+        let mut g = lock(&self.inner);
+        let (map, order) = &mut *g;
+        if map.insert(key.to_string(), receipt.clone()).is_none() {
+            order.push_back(key.to_string());
+            while order.len() > self.capacity {
+                if let Some(old) = order.pop_front() {
+                    map.remove(&old);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Coalesces sends with the same idempotency key (see the module docs).
+#[derive(Clone)]
+pub struct IdempotencyLayer {
+    store: Arc<dyn IdempotencyStore>,
+    namespace: String,
+}
+
+impl IdempotencyLayer {
+    /// Keys live in `store`, prefixed with `namespace` (the channel name).
+    pub fn new(store: Arc<dyn IdempotencyStore>, namespace: impl Into<String>) -> Self {
+        IdempotencyLayer {
+            store,
+            namespace: namespace.into(),
+        }
+    }
+}
+
+impl<S> Layer<S> for IdempotencyLayer {
+    type Service = Idempotency<S>;
+
+    fn layer(&self, inner: S) -> Idempotency<S> {
+        Idempotency {
+            inner,
+            store: self.store.clone(),
+            namespace: Arc::from(self.namespace.as_str()),
+            in_flight: Arc::default(),
+        }
+    }
+}
+
+/// The service of [`IdempotencyLayer`].
+#[derive(Clone)]
+pub struct Idempotency<S> {
+    inner: S,
+    store: Arc<dyn IdempotencyStore>,
+    namespace: Arc<str>,
+    in_flight: Arc<Mutex<HashMap<String, Arc<Notify>>>>,
+}
+
+impl<S> Service<Arc<Message>> for Idempotency<S>
+where
+    S: Service<Arc<Message>, Response = Receipt, Error = Error> + Clone + Send + 'static,
+    S::Future: Send,
+{
+    type Response = Receipt;
+    type Error = Error;
+    type Future = SendFuture;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, message: Arc<Message>) -> SendFuture {
+        let Some(key) = message.options.idempotency_key.clone() else {
+            return Box::pin(self.inner.call(message));
+        };
+        let key = format!("{}:{key}", self.namespace);
+        let store = self.store.clone();
+        let in_flight = self.in_flight.clone();
+        let inner = self.inner.clone();
+        Box::pin(async move {
+            loop {
+                if let Some(receipt) = store.load(&key).await? {
+                    tracing::debug!(key = %key, "idempotency key seen: returning the first receipt");
+                    return Ok(receipt);
+                }
+                // Only one send per key at a time; the others wait for its outcome.
+                let wait = {
+                    let mut map = lock(&in_flight);
+                    match map.get(&key) {
+                        Some(n) => Some(n.clone()),
+                        None => {
+                            map.insert(key.clone(), Arc::new(Notify::new()));
+                            None
+                        }
+                    }
+                };
+                match wait {
+                    Some(notify) => {
+                        let notified = notify.notified();
+                        if !lock(&in_flight).contains_key(&key) {
+                            continue;
+                        }
+                        notified.await;
+                        continue;
+                    }
+                    None => break,
+                }
+            }
+            let result = inner.oneshot(message).await;
+            if let Ok(receipt) = &result {
+                if let Err(e) = store.store(&key, receipt).await {
+                    tracing::warn!(error = %e, "idempotency store failed");
+                }
+            }
+            if let Some(n) = lock(&in_flight).remove(&key) {
+                n.notify_waiters();
+            }
+            result
+        })
+    }
+}
+
+// ------------------------------------------------------------------------ retry
+
+/// When and how often to retry.
+#[derive(Debug, Clone)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included (≥ 1).
+    pub max_attempts: u32,
+    /// The first backoff; it doubles each attempt.
+    pub base_delay: Duration,
+    /// The longest backoff.
+    pub max_delay: Duration,
+    /// The most time spent waiting between attempts, in all.
+    pub max_total_delay: Duration,
+    /// Retry ambiguous failures too (a duplicate may reach a real person).
+    pub retry_ambiguous: bool,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 4,
+            base_delay: Duration::from_millis(200),
+            max_delay: Duration::from_secs(10),
+            max_total_delay: Duration::from_secs(60),
+            retry_ambiguous: false,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Whether `error` may be retried at all.
+    pub fn retryable(&self, error: &Error) -> bool {
+        error.is_temporary() && (self.retry_ambiguous || !error.is_ambiguous())
+    }
+
+    /// The wait before attempt `attempt + 1` (attempt counts from 1): full
+    /// jitter over the exponential backoff, and never less than retry-after.
+    pub fn delay(&self, attempt: u32, error: &Error) -> Duration {
+        let exp = self
+            .base_delay
+            .saturating_mul(1u32 << attempt.saturating_sub(1).min(16))
+            .min(self.max_delay);
+        let jittered = exp.mul_f64(jitter());
+        match error.retry_after() {
+            Some(after) => after.max(jittered),
+            None => jittered,
+        }
+    }
+}
+
+/// A number in [0, 1) from a small xorshift generator (jitter needs no crypto).
+fn jitter() -> f64 {
+    static STATE: AtomicU64 = AtomicU64::new(0x9E37_79B9_7F4A_7C15);
+    let mut x = STATE.load(Ordering::Relaxed);
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    STATE.store(x, Ordering::Relaxed);
+    (x >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// Retries temporary failures (see [`RetryPolicy`]).
+#[derive(Clone, Default)]
+pub struct RetryLayer {
+    policy: Arc<RetryPolicy>,
+}
+
+impl RetryLayer {
+    /// A retry layer with `policy`.
+    pub fn new(policy: RetryPolicy) -> Self {
+        RetryLayer {
+            policy: Arc::new(policy),
+        }
+    }
+}
+
+impl<S> Layer<S> for RetryLayer {
+    type Service = Retry<S>;
+
+    fn layer(&self, inner: S) -> Retry<S> {
+        Retry {
+            inner,
+            policy: self.policy.clone(),
+        }
+    }
+}
+
+/// The service of [`RetryLayer`].
+#[derive(Clone)]
+pub struct Retry<S> {
+    inner: S,
+    policy: Arc<RetryPolicy>,
+}
+
+tokio::task_local! {
+    /// The attempt number of the current send, for tracing.
+    static ATTEMPT: u32;
+}
+
+/// The attempt number of the send in progress (1 outside a retry layer).
+pub fn current_attempt() -> u32 {
+    ATTEMPT.try_with(|a| *a).unwrap_or(1)
+}
+
+impl<S> Service<Arc<Message>> for Retry<S>
+where
+    S: Service<Arc<Message>, Response = Receipt, Error = Error> + Clone + Send + 'static,
+    S::Future: Send,
+{
+    type Response = Receipt;
+    type Error = Error;
+    type Future = SendFuture;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, message: Arc<Message>) -> SendFuture {
+        let inner = self.inner.clone();
+        let policy = self.policy.clone();
+        Box::pin(async move {
+            let mut waited = Duration::ZERO;
+            let mut attempt = 1;
+            loop {
+                let result = ATTEMPT
+                    .scope(attempt, inner.clone().oneshot(message.clone()))
+                    .await;
+                let error = match result {
+                    Ok(receipt) => return Ok(receipt),
+                    Err(e) => e,
+                };
+                if attempt >= policy.max_attempts.max(1) || !policy.retryable(&error) {
+                    return Err(error);
+                }
+                let delay = policy.delay(attempt, &error);
+                if waited + delay > policy.max_total_delay {
+                    return Err(error);
+                }
+                tracing::debug!(attempt, ?delay, error = %error, "retrying");
+                tokio::time::sleep(delay).await;
+                waited += delay;
+                attempt += 1;
+            }
+        })
+    }
+}
+
+// ------------------------------------------------------------------- rate limit
+
+/// How fast to send.
+#[derive(Debug, Clone, Default)]
+pub struct RateLimits {
+    /// Messages per second for the whole account; never more in any
+    /// one-second window.
+    pub per_account: Option<u32>,
+    /// Per recipient: `burst` messages at once, then one per `interval`.
+    pub per_recipient: Option<(u32, Duration)>,
+    /// Refuse with [`ErrorKind::RateLimited`] rather than wait longer than this.
+    pub max_wait: Option<Duration>,
+}
+
+/// A safety margin added to the one-second window.
+const WINDOW_MARGIN: Duration = Duration::from_millis(2);
+
+/// The account's send slots: `rate` of them; a slot is free again one second
+/// after the send that used it completed. A request arrives at the platform
+/// before its answer leaves, so no one-second window at the platform ever
+/// holds more than `rate` requests, whatever the network latency. The price
+/// is a cycle of one second plus the latency per slot.
+struct AccountSlots {
+    free_at: VecDeque<Instant>,
+    issued: usize,
+}
+
+/// Paces sends (see [`RateLimits`]).
+#[derive(Clone)]
+pub struct RateLimitLayer {
+    limits: Arc<RateLimits>,
+    slots: Arc<Mutex<AccountSlots>>,
+    returned: Arc<Notify>,
+    recipients: Arc<Mutex<HashMap<String, Instant>>>,
+}
+
+impl RateLimitLayer {
+    /// A rate limiter with `limits`, shared by every service it wraps.
+    pub fn new(limits: RateLimits) -> Self {
+        RateLimitLayer {
+            limits: Arc::new(limits),
+            slots: Arc::new(Mutex::new(AccountSlots {
+                free_at: VecDeque::new(),
+                issued: 0,
+            })),
+            returned: Arc::new(Notify::new()),
+            recipients: Arc::default(),
+        }
+    }
+}
+
+impl<S> Layer<S> for RateLimitLayer {
+    type Service = RateLimit<S>;
+
+    fn layer(&self, inner: S) -> RateLimit<S> {
+        RateLimit {
+            inner,
+            layer: self.clone(),
+        }
+    }
+}
+
+/// The service of [`RateLimitLayer`].
+#[derive(Clone)]
+pub struct RateLimit<S> {
+    inner: S,
+    layer: RateLimitLayer,
+}
+
+/// An account slot in use; returned when dropped (after the send completed).
+struct Slot {
+    slots: Arc<Mutex<AccountSlots>>,
+    returned: Arc<Notify>,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let free = Instant::now() + Duration::from_secs(1) + WINDOW_MARGIN;
+        lock(&self.slots).free_at.push_back(free);
+        self.returned.notify_one();
+    }
+}
+
+impl RateLimitLayer {
+    /// Reserves the recipient's next slot (GCRA: a burst, then one per
+    /// interval) and returns when it starts.
+    fn recipient_slot(&self, key: &str, now: Instant) -> Option<Instant> {
+        let (burst, interval) = self.limits.per_recipient?;
+        let tolerance = interval.saturating_mul(burst.max(1) - 1);
+        let mut map = lock(&self.recipients);
+        let tat = map.get(key).copied().unwrap_or(now).max(now);
+        let start = (tat.checked_sub(tolerance)).unwrap_or(now).max(now);
+        map.insert(key.to_string(), tat + interval);
+        // Keep the map from growing without end: forget recipients that are idle.
+        if map.len() > 100_000 {
+            map.retain(|_, t| *t > now);
+        }
+        Some(start)
+    }
+
+    fn too_long(&self, wait: Duration, what: &str) -> Result<(), Error> {
+        match self.limits.max_wait {
+            Some(max) if wait > max => {
+                Err(Error::new(ErrorKind::RateLimited, what.to_string()).with_retry_after(wait))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    async fn account_slot(&self, rate: u32) -> Result<Slot, Error> {
+        loop {
+            let notified = self.returned.notified();
+            let next = {
+                let mut s = lock(&self.slots);
+                if s.issued < rate as usize {
+                    s.issued += 1;
+                    Some(Instant::now())
+                } else {
+                    s.free_at.pop_front()
+                }
+            };
+            match next {
+                Some(at) => {
+                    if let Err(e) = self.too_long(
+                        at.saturating_duration_since(Instant::now()),
+                        "the account's send rate is reached",
+                    ) {
+                        lock(&self.slots).free_at.push_front(at);
+                        self.returned.notify_one();
+                        return Err(e);
+                    }
+                    tokio::time::sleep_until(at).await;
+                    return Ok(Slot {
+                        slots: self.slots.clone(),
+                        returned: self.returned.clone(),
+                    });
+                }
+                // Every slot is in use: wait for one to come back.
+                None => notified.await,
+            }
+        }
+    }
+
+    async fn wait(&self, message: &Message) -> Result<Option<Slot>, Error> {
+        let now = Instant::now();
+        if let Some(start) = self.recipient_slot(&message.to.id, now) {
+            self.too_long(
+                start.saturating_duration_since(now),
+                "too many messages to this recipient: its next slot is too far away",
+            )?;
+            tokio::time::sleep_until(start).await;
+        }
+        match self.limits.per_account {
+            Some(rate) => self.account_slot(rate.max(1)).await.map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
+impl<S> Service<Arc<Message>> for RateLimit<S>
+where
+    S: Service<Arc<Message>, Response = Receipt, Error = Error> + Clone + Send + 'static,
+    S::Future: Send,
+{
+    type Response = Receipt;
+    type Error = Error;
+    type Future = SendFuture;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, message: Arc<Message>) -> SendFuture {
+        let inner = self.inner.clone();
+        let layer = self.layer.clone();
+        Box::pin(async move {
+            let slot = layer.wait(&message).await?;
+            let result = inner.oneshot(message).await;
+            drop(slot);
+            result
+        })
+    }
+}
+
+// ------------------------------------------------------ timeout and concurrency
+
+/// Bounds each attempt's time; a timeout is ambiguous (the request may have gone out).
+#[derive(Clone, Copy, Debug)]
+pub struct TimeoutLayer(pub Duration);
+
+impl<S> Layer<S> for TimeoutLayer {
+    type Service = Timeout<S>;
+
+    fn layer(&self, inner: S) -> Timeout<S> {
+        Timeout {
+            inner,
+            limit: self.0,
+        }
+    }
+}
+
+/// The service of [`TimeoutLayer`].
+#[derive(Clone)]
+pub struct Timeout<S> {
+    inner: S,
+    limit: Duration,
+}
+
+impl<S> Service<Arc<Message>> for Timeout<S>
+where
+    S: Service<Arc<Message>, Response = Receipt, Error = Error> + Clone + Send + 'static,
+    S::Future: Send,
+{
+    type Response = Receipt;
+    type Error = Error;
+    type Future = SendFuture;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, message: Arc<Message>) -> SendFuture {
+        let fut = self.inner.call(message);
+        let limit = self.limit;
+        Box::pin(async move {
+            match tokio::time::timeout(limit, fut).await {
+                Ok(result) => result,
+                Err(_) => Err(Error::new(
+                    ErrorKind::Timeout,
+                    format!("no answer within {limit:?}; the message may have been accepted"),
+                )
+                .with_ambiguous(true)),
+            }
+        })
+    }
+}
+
+/// At most `n` sends in flight; the others wait their turn.
+#[derive(Clone)]
+pub struct ConcurrencyLimitLayer(Arc<Semaphore>);
+
+impl ConcurrencyLimitLayer {
+    /// At most `n` (≥ 1) sends at once.
+    pub fn new(n: usize) -> Self {
+        ConcurrencyLimitLayer(Arc::new(Semaphore::new(n.max(1))))
+    }
+}
+
+impl<S> Layer<S> for ConcurrencyLimitLayer {
+    type Service = ConcurrencyLimit<S>;
+
+    fn layer(&self, inner: S) -> ConcurrencyLimit<S> {
+        ConcurrencyLimit {
+            inner,
+            permits: self.0.clone(),
+        }
+    }
+}
+
+/// The service of [`ConcurrencyLimitLayer`].
+#[derive(Clone)]
+pub struct ConcurrencyLimit<S> {
+    inner: S,
+    permits: Arc<Semaphore>,
+}
+
+impl<S> Service<Arc<Message>> for ConcurrencyLimit<S>
+where
+    S: Service<Arc<Message>, Response = Receipt, Error = Error> + Clone + Send + 'static,
+    S::Future: Send,
+{
+    type Response = Receipt;
+    type Error = Error;
+    type Future = SendFuture;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, message: Arc<Message>) -> SendFuture {
+        let inner = self.inner.clone();
+        let permits = self.permits.clone();
+        Box::pin(async move {
+            let _permit = permits
+                .acquire_owned()
+                .await
+                .map_err(|_| Error::new(ErrorKind::Config, "the concurrency limit was closed"))?;
+            inner.oneshot(message).await
+        })
+    }
+}
+
+// ---------------------------------------------------------------------- tracing
+
+/// `recipient` with all but its last 4 characters masked.
+pub fn mask(recipient: &str) -> String {
+    let n = recipient.chars().count();
+    recipient
+        .chars()
+        .enumerate()
+        .map(|(i, c)| if i + 4 < n { '*' } else { c })
+        .collect()
+}
+
+/// A `tracing` span per attempt: channel, masked recipient, attempt, and on
+/// completion the message id or the error kind.
+#[derive(Clone)]
+pub struct TraceLayer {
+    channel: Arc<str>,
+}
+
+impl TraceLayer {
+    /// Spans named after `channel`.
+    pub fn new(channel: &str) -> Self {
+        TraceLayer {
+            channel: Arc::from(channel),
+        }
+    }
+}
+
+impl<S> Layer<S> for TraceLayer {
+    type Service = Trace<S>;
+
+    fn layer(&self, inner: S) -> Trace<S> {
+        Trace {
+            inner,
+            channel: self.channel.clone(),
+        }
+    }
+}
+
+/// The service of [`TraceLayer`].
+#[derive(Clone)]
+pub struct Trace<S> {
+    inner: S,
+    channel: Arc<str>,
+}
+
+impl<S> Service<Arc<Message>> for Trace<S>
+where
+    S: Service<Arc<Message>, Response = Receipt, Error = Error> + Clone + Send + 'static,
+    S::Future: Send,
+{
+    type Response = Receipt;
+    type Error = Error;
+    type Future = SendFuture;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, message: Arc<Message>) -> SendFuture {
+        let span = tracing::info_span!(
+            "send",
+            channel = %self.channel,
+            recipient = %mask(&message.to.id),
+            attempt = current_attempt(),
+            message_id = tracing::field::Empty,
+            outcome = tracing::field::Empty,
+        );
+        let fut = self.inner.call(message);
+        Box::pin(
+            async move {
+                let result = fut.await;
+                let span = tracing::Span::current();
+                match &result {
+                    Ok(r) => {
+                        span.record("message_id", r.message_id.as_str());
+                        span.record("outcome", "accepted");
+                    }
+                    Err(e) => {
+                        span.record("outcome", e.kind().as_str());
+                    }
+                }
+                result
+            }
+            .instrument(span),
+        )
+    }
+}
+
+// --------------------------------------------------------------------- delivery
+
+/// A delivery stack over one channel, itself a [`Channel`].
+///
+/// ```no_run
+/// # async fn demo(channel: std::sync::Arc<dyn switchboard::Channel>) -> Result<(), switchboard::Error> {
+/// use switchboard::delivery::Delivery;
+/// use switchboard::{Channel, Message, Recipient};
+/// let reliable = Delivery::for_channel(channel).build();
+/// let msg = Message::text(Recipient::phone_number("+16505551234"), "Shipped")
+///     .idempotency_key("order-1042-shipped");
+/// reliable.send(&msg).await?; // paced, retried when safe, sent once per key
+/// # Ok(()) }
+/// ```
+pub struct Delivery {
+    channel: Arc<dyn Channel>,
+    retry: Option<RetryPolicy>,
+    limits: RateLimits,
+    timeout: Option<Duration>,
+    concurrency: Option<usize>,
+    idempotency: Option<Arc<dyn IdempotencyStore>>,
+}
+
+impl Delivery {
+    /// Defaults from the channel's documented limits: its account rate and
+    /// per-recipient pacing, retries of temporary failures, an in-memory
+    /// idempotency store, a 60 s timeout per attempt, 256 sends in flight.
+    pub fn for_channel(channel: Arc<dyn Channel>) -> Self {
+        let caps = &channel.info().capabilities;
+        let per_account = caps.messages_per_second.map(|r| r.floor().max(1.0) as u32);
+        let per_recipient = caps
+            .per_recipient_interval
+            .map(|i| (caps.per_recipient_burst.unwrap_or(1), i));
+        Delivery {
+            channel,
+            retry: Some(RetryPolicy::default()),
+            limits: RateLimits {
+                per_account,
+                per_recipient,
+                max_wait: None,
+            },
+            timeout: Some(Duration::from_secs(60)),
+            concurrency: Some(256),
+            idempotency: Some(Arc::new(MemoryIdempotencyStore::default())),
+        }
+    }
+
+    /// Sets or removes the retry policy.
+    pub fn retry(mut self, policy: Option<RetryPolicy>) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Sets the rate limits.
+    pub fn rate_limits(mut self, limits: RateLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Sets or removes the per-attempt timeout.
+    pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Sets or removes the concurrency limit.
+    pub fn concurrency(mut self, n: Option<usize>) -> Self {
+        self.concurrency = n;
+        self
+    }
+
+    /// Sets or removes the idempotency store.
+    pub fn idempotency(mut self, store: Option<Arc<dyn IdempotencyStore>>) -> Self {
+        self.idempotency = store;
+        self
+    }
+
+    /// The tower service: idempotency → retry → rate limit → trace → timeout
+    /// → concurrency limit → channel.
+    pub fn service(&self) -> DeliveryService {
+        let name = self.channel.info().name.clone();
+        let mut svc = BoxCloneService::new(ChannelService(self.channel.clone()));
+        if let Some(n) = self.concurrency {
+            svc = BoxCloneService::new(ConcurrencyLimitLayer::new(n).layer(svc));
+        }
+        if let Some(t) = self.timeout {
+            svc = BoxCloneService::new(TimeoutLayer(t).layer(svc));
+        }
+        svc = BoxCloneService::new(TraceLayer::new(&name).layer(svc));
+        if self.limits.per_account.is_some() || self.limits.per_recipient.is_some() {
+            svc = BoxCloneService::new(RateLimitLayer::new(self.limits.clone()).layer(svc));
+        }
+        if let Some(policy) = &self.retry {
+            svc = BoxCloneService::new(RetryLayer::new(policy.clone()).layer(svc));
+        }
+        if let Some(store) = &self.idempotency {
+            svc = BoxCloneService::new(IdempotencyLayer::new(store.clone(), name).layer(svc));
+        }
+        svc
+    }
+
+    /// The stack as a [`Channel`].
+    pub fn build(self) -> Arc<dyn Channel> {
+        let service = self.service();
+        Arc::new(Delivered {
+            channel: self.channel,
+            service,
+        })
+    }
+}
+
+/// A channel behind a delivery stack.
+struct Delivered {
+    channel: Arc<dyn Channel>,
+    service: DeliveryService,
+}
+
+#[async_trait::async_trait]
+impl Channel for Delivered {
+    fn info(&self) -> &ChannelInfo {
+        self.channel.info()
+    }
+
+    fn validate(&self, message: &Message) -> Result<(), Error> {
+        self.channel.validate(message)
+    }
+
+    async fn send(&self, message: &Message) -> Result<Receipt, Error> {
+        // Refuse invalid messages before any waiting in the rate limiter.
+        self.channel.validate(message)?;
+        self.service
+            .clone()
+            .oneshot(Arc::new(message.clone()))
+            .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_all_but_the_last_four() {
+        assert_eq!(mask("+16505551234"), "********1234");
+        assert_eq!(mask("123"), "123");
+    }
+
+    #[test]
+    fn delays_grow_with_jitter_and_honour_retry_after() {
+        let p = RetryPolicy::default();
+        let e = Error::new(ErrorKind::PlatformUnavailable, "x");
+        for attempt in 1..6 {
+            let d = p.delay(attempt, &e);
+            assert!(d <= p.base_delay * (1 << (attempt - 1)).min(p.max_delay.as_millis() as u32));
+        }
+        let e = e.with_retry_after(Duration::from_secs(6));
+        assert!(p.delay(1, &e) >= Duration::from_secs(6));
+        let amb = Error::new(ErrorKind::Timeout, "t").with_ambiguous(true);
+        assert!(!p.retryable(&amb));
+        assert!(RetryPolicy {
+            retry_ambiguous: true,
+            ..RetryPolicy::default()
+        }
+        .retryable(&amb));
+        assert!(!p.retryable(&Error::new(ErrorKind::InvalidMessage, "x")));
+    }
+}
