@@ -779,7 +779,9 @@ pub struct Delivery {
 impl Delivery {
     /// Defaults from the channel's documented limits: its account rate and
     /// per-recipient pacing, retries of temporary failures, an in-memory
-    /// idempotency store, a 60 s timeout per attempt, 256 sends in flight.
+    /// idempotency store, 256 sends in flight. No extra timeout: the channels
+    /// bound each request themselves (`timeout_secs`); add one with
+    /// [`Delivery::timeout`] for channels that do not.
     pub fn for_channel(channel: Arc<dyn Channel>) -> Self {
         let caps = &channel.info().capabilities;
         let per_account = caps.messages_per_second.map(|r| r.floor().max(1.0) as u32);
@@ -794,7 +796,7 @@ impl Delivery {
                 per_recipient,
                 max_wait: None,
             },
-            timeout: Some(Duration::from_secs(60)),
+            timeout: None,
             concurrency: Some(256),
             idempotency: Some(Arc::new(MemoryIdempotencyStore::default())),
         }

@@ -909,7 +909,14 @@ impl Extensions {
 
     /// The `T` set on this message, if any (decoded when it arrived as JSON).
     pub fn get<T: ChannelPayload>(&self) -> Option<Result<Cow<'_, T>, Error>> {
-        self.0.get(&Self::key(T::CHANNEL, T::KIND))?.get::<T>()
+        // Most messages carry no extension: no key to build then.
+        if self.0.is_empty() {
+            return None;
+        }
+        self.0
+            .values()
+            .find(|d| d.channel() == T::CHANNEL && d.kind() == T::KIND)?
+            .get::<T>()
     }
 
     /// All values, for channels that want to refuse options of other channels.

@@ -6,10 +6,13 @@
 //! - `emulator [--port N]`: serves the emulator on 127.0.0.1 until Ctrl-C and
 //!   prints its address and the credentials it accepts.
 //! - `python`: only the Python part of `ci`.
+//! - `bench`: the benchmarks (release build), written to `BENCHMARKS.md`.
 
 // Reference the channel crates so their emulators are linked.
 use switchboard_messenger as _;
 use switchboard_whatsapp as _;
+
+mod bench;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -166,7 +169,15 @@ fn main() -> ExitCode {
         Some("ci") => ci(),
         Some("python") => python(),
         Some("emulator") => emulator(&args[1..]),
-        _ => Err("usage: cargo xtask <ci | python | emulator [--port N]>".into()),
+        // Benchmarks run from a release build of this binary.
+        Some("bench") if cfg!(debug_assertions) => run(
+            "build and run the benchmarks in release mode",
+            cargo()
+                .args(["run", "--release", "--quiet", "-p", "xtask", "--", "bench"])
+                .args(&args[1..]),
+        ),
+        Some("bench") => bench::run(&root(), args.get(1).map(String::as_str)),
+        _ => Err("usage: cargo xtask <ci | python | bench | emulator [--port N]>".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -200,8 +200,61 @@ struct PyMessage {
     inner: Message,
 }
 
+fn content_from(py: Python<'_>, content: &Bound<'_, PyAny>) -> PyResult<switchboard::Content> {
+    let data = if content.hasattr("to_dict")? {
+        content.call_method0("to_dict")?
+    } else {
+        content.clone()
+    };
+    from_python(py, &data, "content")
+}
+
 #[pymethods]
 impl PyMessage {
+    /// Message(to, content, *, reply_to=None, idempotency_key=None,
+    /// callback_data=None, notification=None, options=())
+    ///
+    /// ``content`` is a content object (``switchboard.content``,
+    /// ``switchboard.whatsapp``, ``switchboard.messenger``) or its dict form;
+    /// ``notification`` is "regular", "silent" or "none"; ``options`` are
+    /// channel option objects such as ``switchboard.whatsapp.Options``.
+    #[new]
+    #[pyo3(signature = (to, content, *, reply_to=None, idempotency_key=None, callback_data=None, notification=None, options=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        to: PyRef<'_, PyRecipient>,
+        content: &Bound<'_, PyAny>,
+        reply_to: Option<String>,
+        idempotency_key: Option<String>,
+        callback_data: Option<String>,
+        notification: Option<&Bound<'_, PyAny>>,
+        options: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let mut m = Message::new(to.inner.clone(), content_from(py, content)?);
+        m.options.reply_to = reply_to;
+        m.options.idempotency_key = idempotency_key;
+        m.options.callback_data = callback_data;
+        if let Some(n) = notification {
+            m.options.notification = Some(from_python(py, n, "notification")?);
+        }
+        if let Some(options) = options {
+            for o in options.try_iter()? {
+                let o = o?;
+                let data = if o.hasattr("to_extension")? {
+                    o.call_method0("to_extension")?
+                } else {
+                    o
+                };
+                m.extensions
+                    .insert_data(from_python::<switchboard::ChannelData>(
+                        py, &data, "option",
+                    )?);
+            }
+        }
+        Ok(PyMessage { inner: m })
+    }
+
     /// A text message.
     ///
     /// Args:
@@ -407,6 +460,48 @@ impl PyChannel {
         send_awaitable(py, self.inner.clone(), message.inner.clone())
     }
 
+    /// This channel behind the delivery layers: the platform's documented
+    /// rate limits (or ``messages_per_second``), retries of temporary
+    /// failures (``max_attempts``; ambiguous ones only with
+    /// ``retry_ambiguous``), idempotency keys, a per-attempt ``timeout``.
+    #[pyo3(signature = (*, messages_per_second=None, max_attempts=None, retry_ambiguous=false, timeout=None, concurrency=None))]
+    fn with_delivery(
+        &self,
+        messages_per_second: Option<u32>,
+        max_attempts: Option<u32>,
+        retry_ambiguous: bool,
+        timeout: Option<f64>,
+        concurrency: Option<usize>,
+    ) -> PyResult<PyChannel> {
+        use switchboard::delivery::{Delivery, RateLimits, RetryPolicy};
+        let mut d = Delivery::for_channel(self.inner.clone());
+        if let Some(rate) = messages_per_second {
+            let caps = &self.inner.info().capabilities;
+            d = d.rate_limits(RateLimits {
+                per_account: Some(rate.max(1)),
+                per_recipient: caps
+                    .per_recipient_interval
+                    .map(|i| (caps.per_recipient_burst.unwrap_or(1), i)),
+                max_wait: None,
+            });
+        }
+        let mut policy = RetryPolicy {
+            retry_ambiguous,
+            ..RetryPolicy::default()
+        };
+        if let Some(n) = max_attempts {
+            policy.max_attempts = n.max(1);
+        }
+        d = d.retry(Some(policy));
+        if let Some(t) = timeout {
+            d = d.timeout(Some(duration(t)?));
+        }
+        if let Some(c) = concurrency {
+            d = d.concurrency(Some(c));
+        }
+        Ok(PyChannel { inner: d.build() })
+    }
+
     fn __repr__(&self) -> String {
         let i = self.inner.info();
         format!(
@@ -524,6 +619,30 @@ impl PyMessenger {
                 inner: Arc::new(channel),
             },
         ))
+    }
+}
+
+fn failure(
+    code: Option<i64>,
+    subcode: Option<i64>,
+    status: Option<u16>,
+    hang: Option<f64>,
+    delivery_failed: Option<i64>,
+) -> PyResult<Failure> {
+    match (code, status, hang, delivery_failed) {
+        (Some(code), None, None, None) => Ok(Failure::Platform { code, subcode }),
+        (None, Some(status), None, None) if (100..=599).contains(&status) => {
+            Ok(Failure::Status(status))
+        }
+        (None, Some(status), None, None) => Err(PyValueError::new_err(format!(
+            "status must be an HTTP status (100-599), got {status}"
+        ))),
+        (None, None, Some(seconds), None) => Ok(Failure::Hang(duration(seconds)?)),
+        (None, None, None, Some(code)) => Ok(Failure::DeliveryFailed { code }),
+        _ => Err(PyValueError::new_err(
+            "give exactly one of code= (a platform error), status= (an HTTP status), \
+             hang= (seconds) or delivery_failed= (a code)",
+        )),
     }
 }
 
@@ -763,8 +882,11 @@ impl PyEmulator {
     }
 
     /// Makes the next ``count`` requests to ``platform`` fail: with the
-    /// platform error ``code`` (and ``subcode``), or with a bare HTTP ``status``.
-    #[pyo3(signature = (platform, count=1, *, code=None, subcode=None, status=None))]
+    /// platform error ``code`` (and ``subcode``), a bare HTTP ``status``, a
+    /// ``hang`` of that many seconds (then processed normally), or accepted
+    /// then failed in its status webhook with ``delivery_failed`` (a code).
+    #[pyo3(signature = (platform, count=1, *, code=None, subcode=None, status=None, hang=None, delivery_failed=None))]
+    #[allow(clippy::too_many_arguments)]
     fn fail_next(
         &self,
         platform: &str,
@@ -772,25 +894,121 @@ impl PyEmulator {
         code: Option<i64>,
         subcode: Option<i64>,
         status: Option<u16>,
+        hang: Option<f64>,
+        delivery_failed: Option<i64>,
     ) -> PyResult<()> {
-        let failure = match (code, status) {
-            (Some(code), None) => Failure::Platform { code, subcode },
-            (None, Some(status)) if (100..=599).contains(&status) => Failure::Status(status),
-            (None, Some(status)) => {
-                return Err(PyValueError::new_err(format!(
-                    "status must be an HTTP status (100-599), got {status}"
-                )))
-            }
-            _ => {
-                return Err(PyValueError::new_err(
-                    "give exactly one of code= (a platform error) or status= (an HTTP status)",
-                ))
-            }
-        };
+        let failure = failure(code, subcode, status, hang, delivery_failed)?;
         self.with(|e| {
             e.fail_next(platform, count, failure);
             Ok(())
         })
+    }
+
+    /// Makes each request fail with probability ``rate`` (same failure
+    /// arguments as ``fail_next``); ``rate=None`` stops it.
+    #[pyo3(signature = (platform, rate, *, code=None, subcode=None, status=None))]
+    fn set_failure_rate(
+        &self,
+        platform: &str,
+        rate: Option<f64>,
+        code: Option<i64>,
+        subcode: Option<i64>,
+        status: Option<u16>,
+    ) -> PyResult<()> {
+        let setting = match rate {
+            Some(r) => Some((r, failure(code, subcode, status, None, None)?)),
+            None => None,
+        };
+        self.with(|e| {
+            e.set_failure_rate(platform, setting);
+            Ok(())
+        })
+    }
+
+    /// Limits ``platform`` to ``per_second`` requests per second, answering
+    /// ``code`` past it (WhatsApp 130429 / 80007, Messenger 613 / 4);
+    /// ``per_second=None`` removes the limit.
+    #[pyo3(signature = (platform, per_second, code=None))]
+    fn set_rate_limit(
+        &self,
+        platform: &str,
+        per_second: Option<u32>,
+        code: Option<i64>,
+    ) -> PyResult<()> {
+        let code = code.unwrap_or(if platform == "messenger" { 613 } else { 130429 });
+        self.with(|e| {
+            e.set_rate_limit(platform, per_second.map(|r| (r, code)));
+            Ok(())
+        })
+    }
+
+    /// Limits messages to one recipient to ``max`` per ``seconds`` (131056).
+    #[pyo3(signature = (platform, max, seconds))]
+    fn set_pair_limit(&self, platform: &str, max: Option<u32>, seconds: f64) -> PyResult<()> {
+        let per = duration(seconds)?;
+        self.with(|e| {
+            e.set_pair_limit(platform, max.map(|m| (m, per)));
+            Ok(())
+        })
+    }
+
+    /// Enforces (or not) the 24-hour customer-service window on ``platform``.
+    fn enforce_window(&self, platform: &str, enforce: bool) -> PyResult<()> {
+        self.with(|e| {
+            e.enforce_window(platform, enforce);
+            Ok(())
+        })
+    }
+
+    /// Opens ``user``'s window on ``platform`` now, as if they had written.
+    fn open_window(&self, platform: &str, user: &str) -> PyResult<()> {
+        self.with(|e| {
+            e.open_window(platform, user);
+            Ok(())
+        })
+    }
+
+    /// Moves the emulator's clock forward by ``seconds``.
+    fn advance_clock(&self, seconds: f64) -> PyResult<()> {
+        let d = duration(seconds)?;
+        self.with(|e| {
+            e.advance_clock(d);
+            Ok(())
+        })
+    }
+
+    /// Adds ``seconds`` of latency to every answer of ``platform`` (None removes it).
+    fn set_latency(&self, platform: &str, seconds: Option<f64>) -> PyResult<()> {
+        let d = seconds.map(duration).transpose()?;
+        self.with(|e| {
+            e.set_latency(platform, d);
+            Ok(())
+        })
+    }
+
+    /// How many requests ``platform`` received, valid or not.
+    fn request_count(&self, platform: &str) -> PyResult<u64> {
+        self.with(|e| Ok(e.request_count(platform)))
+    }
+
+    /// Posts ``platform``'s webhooks to ``url``, signed with ``app_secret``.
+    fn set_webhook(&self, platform: &str, url: String, app_secret: &str) -> PyResult<()> {
+        let secret = secret(app_secret)?;
+        self.with(|e| {
+            e.set_webhook(platform, url, secret);
+            Ok(())
+        })
+    }
+
+    /// Posts an inbound text from ``sender`` to ``platform``'s webhook; returns its id.
+    fn send_inbound_text(&self, platform: &str, sender: &str, text: &str) -> PyResult<String> {
+        let _guard = runtime()?.enter();
+        self.with(|e| e.send_inbound_text(platform, sender, text).map_err(py_err))
+    }
+
+    /// The webhooks posted so far, as dicts (platform, url, status).
+    fn webhook_deliveries(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.with(|e| to_python(py, &e.webhook_deliveries()))
     }
 
     fn __repr__(&self) -> String {
@@ -798,6 +1016,159 @@ impl PyEmulator {
             Ok(url) => format!("<Emulator running at {url}>"),
             Err(_) => "<Emulator stopped>".to_string(),
         }
+    }
+}
+
+fn webhook_error(e: switchboard::webhook::WebhookError) -> PyErr {
+    Python::attach(|py| -> PyResult<PyErr> {
+        let class = py.import("switchboard.errors")?.getattr("WebhookError")?;
+        let kwargs = PyDict::new(py);
+        kwargs.set_item("kind", "webhook")?;
+        Ok(PyErr::from_value(
+            class.call((e.to_string(),), Some(&kwargs))?,
+        ))
+    })
+    .unwrap_or_else(|failure| failure)
+}
+
+fn parser(platform: &str) -> PyResult<switchboard::webhook::ParseFn> {
+    match platform {
+        "whatsapp" => Ok(whatsapp::webhook::parse),
+        "messenger" => Ok(messenger::webhook::parse),
+        other => Err(PyValueError::new_err(format!(
+            "no webhook parser for {other:?}; platforms: messenger, whatsapp"
+        ))),
+    }
+}
+
+/// Checks ``X-Hub-Signature-256`` (``header``) over the raw ``body`` with
+/// ``app_secret`` in constant time; raises ``WebhookError`` when missing,
+/// malformed or wrong.
+#[pyfunction]
+#[pyo3(signature = (app_secret, body, header))]
+fn verify_signature(app_secret: &str, body: &[u8], header: Option<&str>) -> PyResult<()> {
+    switchboard::webhook::verify_signature(&secret(app_secret)?, body, header)
+        .map_err(webhook_error)
+}
+
+/// Answers the subscription handshake: returns ``hub.challenge`` when
+/// ``params`` (the query parameters) subscribe with ``verify_token``;
+/// raises ``WebhookError`` otherwise.
+#[pyfunction]
+fn handshake(
+    params: std::collections::HashMap<String, String>,
+    verify_token: &str,
+) -> PyResult<String> {
+    switchboard::webhook::handshake(&params, &secret(verify_token)?).map_err(webhook_error)
+}
+
+/// Parses a webhook body of ``platform`` ("whatsapp" or "messenger") into
+/// events (dicts with platform, account, id, timestamp_ms and kind).
+#[pyfunction]
+fn parse_webhook(py: Python<'_>, platform: &str, body: &[u8]) -> PyResult<Py<PyAny>> {
+    let events = (parser(platform)?)(body).map_err(webhook_error)?;
+    to_python(py, &events)
+}
+
+/// A webhook receiver on 127.0.0.1: answers the handshake, verifies
+/// signatures, drops duplicate deliveries and calls ``handler(event_dict)``
+/// for each new event (on a worker thread, holding the GIL only for the call).
+///
+///     with WebhookServer("whatsapp", app_secret="…", verify_token="…", handler=print) as hooks:
+///         emulator.set_webhook("whatsapp", hooks.url, "…")
+#[pyclass(module = "switchboard", name = "WebhookServer")]
+struct PyWebhookServer {
+    url: String,
+    shutdown: Mutex<Option<tokio::sync::oneshot::Sender<()>>>,
+}
+
+#[pymethods]
+impl PyWebhookServer {
+    /// Starts serving at ``path`` on 127.0.0.1 (``port`` 0 picks a free one).
+    #[new]
+    #[pyo3(signature = (platform, *, app_secret, verify_token, handler, path="/webhook", port=0))]
+    fn new(
+        py: Python<'_>,
+        platform: &str,
+        app_secret: &str,
+        verify_token: &str,
+        handler: Py<PyAny>,
+        path: &str,
+        port: u16,
+    ) -> PyResult<Self> {
+        use switchboard::webhook::service::{router, WebhookConfig};
+        let config = WebhookConfig::new(
+            secret(app_secret)?,
+            secret(verify_token)?,
+            parser(platform)?,
+        );
+        let handler = Arc::new(handler);
+        let app = axum::Router::new().nest(
+            path,
+            router(config, move |event: switchboard::webhook::Event| {
+                let handler = handler.clone();
+                async move {
+                    let _ = tokio::task::spawn_blocking(move || {
+                        Python::attach(|py| {
+                            let result = to_python(py, &event)
+                                .and_then(|e| handler.call1(py, (e,)).map(|_| ()));
+                            if let Err(e) = result {
+                                e.print(py);
+                            }
+                        })
+                    })
+                    .await;
+                }
+            }),
+        );
+        let rt = runtime()?;
+        let listener = py
+            .detach(|| rt.block_on(tokio::net::TcpListener::bind(("127.0.0.1", port))))
+            .map_err(|e| PyRuntimeError::new_err(format!("cannot listen: {e}")))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        rt.spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = rx.await;
+                })
+                .await;
+        });
+        Ok(PyWebhookServer {
+            url: format!("http://{addr}{path}"),
+            shutdown: Mutex::new(Some(tx)),
+        })
+    }
+
+    /// The URL to give the platform (or the emulator).
+    #[getter]
+    fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Stops serving.
+    fn stop(&self) -> PyResult<()> {
+        if let Some(tx) = self
+            .shutdown
+            .lock()
+            .map_err(|_| PyRuntimeError::new_err("state poisoned"))?
+            .take()
+        {
+            let _ = tx.send(());
+        }
+        Ok(())
+    }
+
+    fn __enter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    #[pyo3(signature = (*_args))]
+    fn __exit__(&self, _args: &Bound<'_, pyo3::types::PyTuple>) -> PyResult<bool> {
+        self.stop()?;
+        Ok(false)
     }
 }
 
@@ -815,6 +1186,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyMessenger>()?;
     m.add_class::<PySwitchboard>()?;
     m.add_class::<PyEmulator>()?;
+    m.add_class::<PyWebhookServer>()?;
+    m.add_function(wrap_pyfunction!(verify_signature, m)?)?;
+    m.add_function(wrap_pyfunction!(handshake, m)?)?;
+    m.add_function(wrap_pyfunction!(parse_webhook, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

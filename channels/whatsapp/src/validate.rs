@@ -6,7 +6,6 @@
 //! is used and the comment says so.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 
 use switchboard::{
     ChannelData, ChoiceList, Content, Error, ErrorKind, Media, MediaKind, MediaSource, Message,
@@ -359,8 +358,9 @@ fn check_media(dialect: Dialect, m: &Media, options: Option<&Options>, v: &mut V
 
 fn check_buttons(buttons: &[ReplyButton], field: &str, v: &mut Violations) {
     v.count(|| field.into(), buttons.len(), 1, MAX_REPLY_BUTTONS);
-    let mut titles = HashSet::new();
-    let mut ids = HashSet::new();
+    // Lists are short (≤3 valid): a linear scan beats hashing.
+    let mut titles: Vec<&str> = Vec::with_capacity(buttons.len());
+    let mut ids: Vec<&str> = Vec::with_capacity(buttons.len());
     for (i, b) in buttons.iter().enumerate() {
         let title_field = || format!("{field}[{i}].reply.title");
         let id_field = || format!("{field}[{i}].reply.id");
@@ -374,7 +374,7 @@ fn check_buttons(buttons: &[ReplyButton], field: &str, v: &mut Violations) {
                 },
             );
         }
-        if !titles.insert(b.title.as_str()) {
+        if titles.contains(&b.title.as_str()) {
             v.push(
                 title_field(),
                 Problem::Duplicate {
@@ -382,7 +382,7 @@ fn check_buttons(buttons: &[ReplyButton], field: &str, v: &mut Violations) {
                 },
             );
         }
-        if !ids.insert(b.id.as_str()) {
+        if ids.contains(&b.id.as_str()) {
             v.push(
                 id_field(),
                 Problem::Duplicate {
@@ -390,6 +390,8 @@ fn check_buttons(buttons: &[ReplyButton], field: &str, v: &mut Violations) {
                 },
             );
         }
+        titles.push(&b.title);
+        ids.push(&b.id);
     }
 }
 
@@ -419,7 +421,8 @@ fn check_sections(sections: &[switchboard::ChoiceSection], v: &mut Violations) {
     );
     let many = sections.len() > 1;
     let mut total = 0;
-    let mut ids = HashSet::new();
+    // ≤10 rows when valid: a linear scan beats hashing.
+    let mut ids: Vec<&str> = Vec::new();
     for (s, section) in sections.iter().enumerate() {
         let title_field = || format!("interactive.action.sections[{s}].title");
         match &section.title {
@@ -441,13 +444,15 @@ fn check_sections(sections: &[switchboard::ChoiceSection], v: &mut Violations) {
             if let Some(d) = &row.description {
                 v.max_chars(|| f("description"), d, ROW_DESCRIPTION);
             }
-            if !ids.insert(row.id.as_str()) {
+            if ids.contains(&row.id.as_str()) {
                 v.push(
                     f("id"),
                     Problem::Duplicate {
                         value: row.id.clone(),
                     },
                 );
+            } else if ids.len() < 64 {
+                ids.push(&row.id);
             }
         }
     }
@@ -695,7 +700,7 @@ fn check_template(dialect: Dialect, t: &Template, v: &mut Violations) {
             "namespace is an On-Premises parameter",
         );
     }
-    let mut indexes = HashSet::new();
+    let mut indexes = [false; 10];
     for (c, component) in t.components.iter().enumerate() {
         match component {
             Component::Header { parameters } | Component::Body { parameters } => {
@@ -735,7 +740,7 @@ fn check_template(dialect: Dialect, t: &Template, v: &mut Violations) {
                             reason: format!("{} is outside 0-9", index.0),
                         },
                     );
-                } else if !indexes.insert(index.0) {
+                } else if std::mem::replace(&mut indexes[usize::from(index.0)], true) {
                     v.push(
                         format!("{}.index", f()),
                         Problem::Duplicate {

@@ -16,9 +16,16 @@ Quick start, against the local emulator (no credentials, no network)::
         )
         print(receipt.message_id)
 
+Every message kind: ``switchboard.content`` (neutral: Text, Media, Location,
+Contacts, Reaction, ReplyButtons, ChoiceList, SenderAction),
+``switchboard.whatsapp`` (Template, Interactive, Hsm, Options, formatting) and
+``switchboard.messenger`` (templates, Images, QuickReply, Options), all used as
+``Message(to, content, options=[...])``.
+
 Every error is a subclass of :class:`switchboard.Error`.
 """
 
+from . import content, messenger, whatsapp
 from ._native import (
     Channel,
     Emulator,
@@ -27,8 +34,22 @@ from ._native import (
     Receipt,
     Recipient,
     Switchboard,
+    WebhookServer,
     WhatsApp,
     __version__,
+    handshake,
+    parse_webhook,
+    verify_signature,
+)
+from .content import (
+    ChoiceList,
+    Contacts,
+    Location,
+    Media,
+    Reaction,
+    ReplyButtons,
+    SenderAction,
+    Text,
 )
 from .errors import (
     AuthError,
@@ -46,9 +67,26 @@ from .errors import (
     UnexpectedResponseError,
     UnsupportedError,
     ValidationError,
+    WebhookError,
 )
 
 __all__ = [
+    "content",
+    "whatsapp",
+    "messenger",
+    "Text",
+    "Media",
+    "Location",
+    "Contacts",
+    "Reaction",
+    "ReplyButtons",
+    "ChoiceList",
+    "SenderAction",
+    "WebhookServer",
+    "verify_signature",
+    "handshake",
+    "parse_webhook",
+    "WebhookError",
     "Channel",
     "Emulator",
     "Message",

@@ -1,7 +1,7 @@
 """Type stubs of the native module ``switchboard._native``."""
 
 import os
-from typing import Any, Awaitable, Dict, List, Optional, Union, final
+from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Union, final
 
 from typing_extensions import disjoint_base
 
@@ -13,8 +13,12 @@ __all__ = [
     "Receipt",
     "Recipient",
     "Switchboard",
+    "WebhookServer",
     "WhatsApp",
     "__version__",
+    "handshake",
+    "parse_webhook",
+    "verify_signature",
 ]
 
 __version__: str
@@ -45,6 +49,17 @@ class Recipient:
 class Message:
     """A message to one recipient: who, what, and per-message options."""
 
+    def __new__(
+        cls,
+        to: Recipient,
+        content: Any,
+        *,
+        reply_to: Optional[str] = None,
+        idempotency_key: Optional[str] = None,
+        callback_data: Optional[str] = None,
+        notification: Optional[str] = None,
+        options: Optional[Iterable[Any]] = None,
+    ) -> Message: ...
     @staticmethod
     def text(
         to: Recipient,
@@ -93,6 +108,15 @@ class Channel:
     def validate(self, message: Message) -> None: ...
     def send(self, message: Message) -> Receipt: ...
     def send_async(self, message: Message) -> Awaitable[Receipt]: ...
+    def with_delivery(
+        self,
+        *,
+        messages_per_second: Optional[int] = None,
+        max_attempts: Optional[int] = None,
+        retry_ambiguous: bool = False,
+        timeout: Optional[float] = None,
+        concurrency: Optional[int] = None,
+    ) -> Channel: ...
 
 @final
 class WhatsApp(Channel):
@@ -169,4 +193,49 @@ class Emulator:
         code: Optional[int] = None,
         subcode: Optional[int] = None,
         status: Optional[int] = None,
+        hang: Optional[float] = None,
+        delivery_failed: Optional[int] = None,
     ) -> None: ...
+    def set_failure_rate(
+        self,
+        platform: str,
+        rate: Optional[float],
+        *,
+        code: Optional[int] = None,
+        subcode: Optional[int] = None,
+        status: Optional[int] = None,
+    ) -> None: ...
+    def set_rate_limit(self, platform: str, per_second: Optional[int], code: Optional[int] = None) -> None: ...
+    def set_pair_limit(self, platform: str, max: Optional[int], seconds: float) -> None: ...
+    def enforce_window(self, platform: str, enforce: bool) -> None: ...
+    def open_window(self, platform: str, user: str) -> None: ...
+    def advance_clock(self, seconds: float) -> None: ...
+    def set_latency(self, platform: str, seconds: Optional[float]) -> None: ...
+    def request_count(self, platform: str) -> int: ...
+    def set_webhook(self, platform: str, url: str, app_secret: str) -> None: ...
+    def send_inbound_text(self, platform: str, sender: str, text: str) -> str: ...
+    def webhook_deliveries(self) -> List[Dict[str, Any]]: ...
+
+@final
+class WebhookServer:
+    """A webhook receiver on 127.0.0.1."""
+
+    def __new__(
+        cls,
+        platform: str,
+        *,
+        app_secret: str,
+        verify_token: str,
+        handler: Callable[[Dict[str, Any]], Any],
+        path: str = "/webhook",
+        port: int = 0,
+    ) -> WebhookServer: ...
+    @property
+    def url(self) -> str: ...
+    def stop(self) -> None: ...
+    def __enter__(self) -> WebhookServer: ...
+    def __exit__(self, *_args: object) -> bool: ...
+
+def verify_signature(app_secret: str, body: bytes, header: Optional[str]) -> None: ...
+def handshake(params: Dict[str, str], verify_token: str) -> str: ...
+def parse_webhook(platform: str, body: bytes) -> List[Dict[str, Any]]: ...

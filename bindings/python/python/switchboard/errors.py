@@ -26,6 +26,7 @@ __all__ = [
     "TimeoutError",
     "DuplicateError",
     "UnexpectedResponseError",
+    "WebhookError",
 ]
 
 
@@ -149,3 +150,8 @@ class TimeoutError(Error, builtins.TimeoutError):
 
 class DuplicateError(Error):
     """The message was already sent (idempotency key seen before)."""
+
+
+class WebhookError(Error):
+    """A webhook request was refused: missing, malformed or wrong signature,
+    a refused handshake, or a body that is not the platform's payload."""
