@@ -489,6 +489,18 @@ impl Violations {
         }
     }
 
+    /// Checks that `url` is an `http://` or `https://` URL with a host.
+    pub fn http_url(&mut self, field: impl FnOnce() -> String, url: &str) {
+        if !is_http_url(url) {
+            self.push(
+                field(),
+                Problem::Invalid {
+                    reason: "must be an http:// or https:// URL".into(),
+                },
+            );
+        }
+    }
+
     /// Whether no violation was recorded.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
@@ -509,9 +521,41 @@ impl Violations {
     }
 }
 
+/// Whether `url` is an `http://` or `https://` URL with a host and no white space.
+pub fn is_http_url(url: &str) -> bool {
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    let rest = if lower.starts_with("https://") {
+        &url[8..]
+    } else if lower.starts_with("http://") {
+        &url[7..]
+    } else {
+        return false;
+    };
+    !rest.is_empty() && !rest.starts_with('/') && !url.chars().any(char::is_whitespace)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn links_must_be_http_urls() {
+        for ok in ["https://a.example/x.png", "http://a", "HTTPS://A.EXAMPLE"] {
+            assert!(is_http_url(ok), "{ok}");
+        }
+        for bad in [
+            "ftp://a",
+            "https://",
+            "https:///x",
+            "a.example",
+            "",
+            "https://a b",
+            "http(s)://x",
+            "é",
+        ] {
+            assert!(!is_http_url(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn too_long_names_field_limit_and_length() {

@@ -7,7 +7,7 @@
 
 use serde::Deserialize;
 
-use crate::error::PlatformError;
+use crate::error::{Error, ErrorKind, PlatformError};
 
 #[derive(Deserialize)]
 struct Envelope {
@@ -67,6 +67,67 @@ pub fn parse_graph_error(http_status: Option<u16>, body: &[u8]) -> Option<Platfo
         trace_id: e.fbtrace_id,
         is_transient: e.is_transient,
     })
+}
+
+/// The classification of an HTTP status when the body says nothing the
+/// channel understands: (kind, temporary, description).
+pub fn classify_status(status: u16) -> (ErrorKind, bool, &'static str) {
+    match status {
+        401 => (ErrorKind::Unauthorized, false, "unauthorized"),
+        403 => (ErrorKind::PermissionDenied, false, "forbidden"),
+        429 => (ErrorKind::RateLimited, true, "too many requests"),
+        408 => (ErrorKind::Timeout, true, "request timeout"),
+        500..=599 => (ErrorKind::PlatformUnavailable, true, "platform error"),
+        _ => (ErrorKind::Rejected, false, "request refused"),
+    }
+}
+
+/// The error for a non-success response whose body is not an error the
+/// platform documents: temporary statuses keep their kind, the others are
+/// an [`ErrorKind::UnexpectedResponse`].
+pub fn unparsed_error(
+    channel: &str,
+    platform: &str,
+    status: u16,
+    retry_after: Option<std::time::Duration>,
+    body: &[u8],
+) -> Error {
+    let (kind, temporary, _) = classify_status(status);
+    let mut e = Error::new(
+        if temporary {
+            kind
+        } else {
+            ErrorKind::UnexpectedResponse
+        },
+        format!(
+            "HTTP {status} with a body that is not a {platform} error: {}",
+            snippet(body)
+        ),
+    )
+    .with_channel(channel)
+    .with_temporary(temporary);
+    if let Some(after) = retry_after {
+        e = e.with_retry_after(after);
+    }
+    e
+}
+
+/// The start of a body, for error messages: at most 200 characters, one line.
+pub fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut s: String = text
+        .chars()
+        .take(200)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if text.chars().nth(200).is_some() {
+        s.push('…');
+    }
+    if s.trim().is_empty() {
+        "(empty)".to_string()
+    } else {
+        s
+    }
 }
 
 #[cfg(test)]

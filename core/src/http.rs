@@ -116,20 +116,4 @@ fn transport_error(e: reqwest::Error, channel: &str) -> Error {
         .with_source(e)
 }
 
-/// The start of a body, for error messages: at most 200 characters, one line.
-pub fn snippet(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let mut s: String = text
-        .chars()
-        .take(200)
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    if text.chars().nth(200).is_some() {
-        s.push('…');
-    }
-    if s.trim().is_empty() {
-        "(empty)".to_string()
-    } else {
-        s
-    }
-}
+pub use crate::graph::snippet;

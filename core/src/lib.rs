@@ -37,7 +37,9 @@ pub mod emulator;
 pub mod http;
 
 pub use crate::channel::{AcceptanceStatus, Capabilities, Channel, ChannelInfo, Receipt};
-pub use crate::error::{Error, ErrorKind, PlatformError, Problem, Violation, Violations};
+pub use crate::error::{
+    is_http_url, Error, ErrorKind, PlatformError, Problem, Violation, Violations,
+};
 pub use crate::message::{
     ChannelContent, ChannelData, ChannelPayload, Choice, ChoiceList, ChoiceSection, Contact,
     ContactAddress, ContactEmail, ContactName, ContactOrg, ContactPhone, ContactUrl, Contacts,

@@ -68,15 +68,8 @@ fn classify(code: i64, subcode: Option<i64>) -> Option<Class> {
 }
 
 fn classify_status(status: u16) -> Class {
-    use ErrorKind::*;
-    match status {
-        401 => class(Unauthorized, false, "unauthorized"),
-        403 => class(PermissionDenied, false, "forbidden"),
-        429 => class(RateLimited, true, "too many requests"),
-        408 => class(Timeout, true, "request timeout"),
-        500..=599 => class(PlatformUnavailable, true, "platform error"),
-        _ => class(Rejected, false, "request refused"),
-    }
+    let (kind, temporary, what) = switchboard::graph::classify_status(status);
+    class(kind, temporary, what)
 }
 
 /// Turns a non-success Send API response into a classified error.
@@ -87,25 +80,7 @@ pub(crate) fn error_from_response(
     body: &[u8],
 ) -> Error {
     let Some(p) = switchboard::graph::parse_graph_error(Some(status), body) else {
-        let class = classify_status(status);
-        let kind = if class.temporary {
-            class.kind
-        } else {
-            ErrorKind::UnexpectedResponse
-        };
-        let mut e = Error::new(
-            kind,
-            format!(
-                "HTTP {status} with a body that is not a Graph error: {}",
-                switchboard::http::snippet(body)
-            ),
-        )
-        .with_channel(channel)
-        .with_temporary(class.temporary);
-        if let Some(after) = retry_after {
-            e = e.with_retry_after(after);
-        }
-        return e;
+        return switchboard::graph::unparsed_error(channel, "Graph", status, retry_after, body);
     };
     let class = classify(p.code, p.subcode).unwrap_or_else(|| classify_status(status));
     let mut message = match &p.message {

@@ -76,27 +76,8 @@ pub(crate) fn decode(data: &ChannelData) -> Result<Typed<'_>, Error> {
     ))
 }
 
-pub(crate) fn is_http_url(url: &str) -> bool {
-    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
-    let rest = if lower.starts_with("https://") {
-        &url[8..]
-    } else if lower.starts_with("http://") {
-        &url[7..]
-    } else {
-        return false;
-    };
-    !rest.is_empty() && !rest.starts_with('/') && !url.chars().any(char::is_whitespace)
-}
-
 fn link(v: &mut Violations, field: impl FnOnce() -> String, url: &str) {
-    if !is_http_url(url) {
-        v.push(
-            field(),
-            Problem::Invalid {
-                reason: "must be an http:// or https:// URL".into(),
-            },
-        );
-    }
+    v.http_url(field, url);
 }
 
 fn not_allowed(v: &mut Violations, field: &str, reason: &str) {

@@ -135,15 +135,8 @@ fn classify_code(code: i64) -> Option<Class> {
 
 /// Falls back on the HTTP status for codes the contract does not list.
 fn classify_status(status: u16) -> Class {
-    use ErrorKind::*;
-    match status {
-        401 => class(Unauthorized, false, "unauthorized"),
-        403 => class(PermissionDenied, false, "forbidden"),
-        429 => class(RateLimited, true, "too many requests"),
-        408 => class(Timeout, true, "request timeout"),
-        500..=599 => class(PlatformUnavailable, true, "platform error"),
-        _ => class(Rejected, false, "request refused"),
-    }
+    let (kind, temporary, what) = switchboard::graph::classify_status(status);
+    class(kind, temporary, what)
 }
 
 /// Turns a non-success response into a classified error.
@@ -155,26 +148,7 @@ pub(crate) fn error_from_response(
 ) -> Error {
     match parse_error_body(status, body) {
         Some(p) => from_platform(channel, status, retry_after, p),
-        None => {
-            let class = classify_status(status);
-            let mut e = Error::new(
-                if status >= 500 || status == 429 || status == 408 {
-                    class.kind
-                } else {
-                    ErrorKind::UnexpectedResponse
-                },
-                format!(
-                    "HTTP {status} with a body that is not a WhatsApp error: {}",
-                    switchboard::http::snippet(body)
-                ),
-            )
-            .with_channel(channel)
-            .with_temporary(class.temporary);
-            if let Some(after) = retry_after {
-                e = e.with_retry_after(after);
-            }
-            e
-        }
+        None => switchboard::graph::unparsed_error(channel, "WhatsApp", status, retry_after, body),
     }
 }
 
