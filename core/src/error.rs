@@ -465,7 +465,8 @@ impl Violations {
 
     /// Checks that `value` is not empty (after trimming white space).
     pub fn required(&mut self, field: impl FnOnce() -> String, value: &str) -> bool {
-        if value.trim().is_empty() {
+        // Stops at the first non-space character: cheaper than `trim()`.
+        if value.chars().all(char::is_whitespace) {
             self.push(field(), Problem::Required);
             false
         } else {

@@ -109,6 +109,25 @@ pub(crate) fn decode(data: &ChannelData) -> Result<Typed<'_>, Error> {
     ))
 }
 
+/// A cheap key for spotting repeated ids: length, first and last byte. Only
+/// ids with equal keys are compared in full.
+fn quick_key(s: &str) -> u64 {
+    let b = s.as_bytes();
+    (b.len() as u64) << 16
+        | u64::from(b.first().copied().unwrap_or(0)) << 8
+        | u64::from(b.last().copied().unwrap_or(0))
+}
+
+/// Whether `value` is already in `seen` (compared by quick key first).
+fn seen_before<'a>(seen: &mut Vec<(u64, &'a str)>, value: &'a str) -> bool {
+    let key = quick_key(value);
+    if seen.iter().any(|(k, v)| *k == key && *v == value) {
+        return true;
+    }
+    seen.push((key, value));
+    false
+}
+
 fn not_allowed(v: &mut Violations, field: &str, reason: &str) {
     v.push(
         field,
@@ -340,8 +359,8 @@ fn check_media(dialect: Dialect, m: &Media, options: Option<&Options>, v: &mut V
 fn check_buttons(buttons: &[ReplyButton], field: &str, v: &mut Violations) {
     v.count(|| field.into(), buttons.len(), 1, MAX_REPLY_BUTTONS);
     // Lists are short (≤3 valid): a linear scan beats hashing.
-    let mut titles: Vec<&str> = Vec::with_capacity(buttons.len());
-    let mut ids: Vec<&str> = Vec::with_capacity(buttons.len());
+    let mut titles = Vec::with_capacity(buttons.len());
+    let mut ids = Vec::with_capacity(buttons.len());
     for (i, b) in buttons.iter().enumerate() {
         let title_field = || format!("{field}[{i}].reply.title");
         let id_field = || format!("{field}[{i}].reply.id");
@@ -355,7 +374,7 @@ fn check_buttons(buttons: &[ReplyButton], field: &str, v: &mut Violations) {
                 },
             );
         }
-        if titles.contains(&b.title.as_str()) {
+        if seen_before(&mut titles, &b.title) {
             v.push(
                 title_field(),
                 Problem::Duplicate {
@@ -363,7 +382,7 @@ fn check_buttons(buttons: &[ReplyButton], field: &str, v: &mut Violations) {
                 },
             );
         }
-        if ids.contains(&b.id.as_str()) {
+        if seen_before(&mut ids, &b.id) {
             v.push(
                 id_field(),
                 Problem::Duplicate {
@@ -371,8 +390,6 @@ fn check_buttons(buttons: &[ReplyButton], field: &str, v: &mut Violations) {
                 },
             );
         }
-        titles.push(&b.title);
-        ids.push(&b.id);
     }
 }
 
@@ -403,7 +420,7 @@ fn check_sections(sections: &[switchboard::ChoiceSection], v: &mut Violations) {
     let many = sections.len() > 1;
     let mut total = 0;
     // ≤10 rows when valid: a linear scan beats hashing.
-    let mut ids: Vec<&str> = Vec::new();
+    let mut ids = Vec::with_capacity(MAX_ROWS);
     for (s, section) in sections.iter().enumerate() {
         let title_field = || format!("interactive.action.sections[{s}].title");
         match &section.title {
@@ -425,15 +442,13 @@ fn check_sections(sections: &[switchboard::ChoiceSection], v: &mut Violations) {
             if let Some(d) = &row.description {
                 v.max_chars(|| f("description"), d, ROW_DESCRIPTION);
             }
-            if ids.contains(&row.id.as_str()) {
+            if seen_before(&mut ids, &row.id) {
                 v.push(
                     f("id"),
                     Problem::Duplicate {
                         value: row.id.clone(),
                     },
                 );
-            } else if ids.len() < 64 {
-                ids.push(&row.id);
             }
         }
     }
