@@ -231,3 +231,59 @@ def test_help_documents_the_classes():
     assert "Messenger" in (sb.Messenger.__doc__ or "")
     assert sb.Channel.send.__doc__
     assert sb.Emulator.fail_next.__doc__
+
+
+@pytest.mark.parametrize(
+    "failure,exception",
+    [
+        (dict(code=10), sb.PermissionDeniedError),
+        (dict(code=131026), sb.InvalidRecipientError),
+        (dict(code=131048), sb.PlatformError),
+        (dict(code=190), sb.AuthError),
+        (dict(code=131047), sb.OutsideWindowError),
+        (dict(code=130429), sb.RateLimitedError),
+        (dict(code=131000), sb.PlatformUnavailableError),
+        (dict(code=131009), sb.ValidationError),
+        (dict(code=131051), sb.UnsupportedError),
+        (dict(status=400), sb.UnexpectedResponseError),
+    ],
+)
+def test_every_platform_failure_raises_its_exception_class(emulator, failure, exception):
+    emulator.fail_next("whatsapp", **failure)
+    with pytest.raises(exception) as info:
+        emulator.channel("whatsapp").send(sb.Message.text(PHONE_RECIPIENT, "x"))
+    assert isinstance(info.value, sb.Error)
+    if "code" in failure:
+        assert info.value.code == failure["code"]
+
+
+PHONE_RECIPIENT = sb.Recipient.phone_number("+16505551234")
+
+
+def test_network_and_timeout_errors():
+    import socket
+
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    down = sb.WhatsApp(access_token="t", phone_number_id="1", base_url=f"http://127.0.0.1:{port}")
+    with pytest.raises(sb.NetworkError) as info:
+        down.send(sb.Message.text(PHONE_RECIPIENT, "x"))
+    assert info.value.temporary
+    assert isinstance(info.value, ConnectionError)
+    with sb.Emulator() as emulator:
+        slow = sb.WhatsApp(access_token=emulator.access_token, phone_number_id="106540352242922", base_url=emulator.url("whatsapp"), timeout=1)
+        emulator.fail_next("whatsapp", hang=1.5)
+        with pytest.raises(sb.TimeoutError) as info:
+            slow.send(sb.Message.text(PHONE_RECIPIENT, "x"))
+        assert isinstance(info.value, TimeoutError)
+
+
+def test_error_objects_carry_their_details(emulator):
+    emulator.fail_next("whatsapp", code=131056)
+    with pytest.raises(sb.RateLimitedError) as info:
+        emulator.channel("whatsapp").send(sb.Message.text(PHONE_RECIPIENT, "x"))
+    d = info.value.to_dict()
+    assert d["type"] == "RateLimitedError" and d["retry_after"] == 6.0 and d["fbtrace_id"]
+    assert sb.DuplicateError.__doc__

@@ -313,10 +313,16 @@ impl WhatsAppEmulator {
             Api::Cloud => {
                 let id = format!("wamid.HBgLEMU{n:016X}");
                 let wa_id: String = to.chars().filter(char::is_ascii_digit).collect();
+                // Template sends carry `message_status` (api-contract §1.2).
+                let message = if free_form {
+                    json!({"id": id})
+                } else {
+                    json!({"id": id, "message_status": "accepted"})
+                };
                 let response = json!({
                     "messaging_product": "whatsapp",
                     "contacts": [{"input": to, "wa_id": wa_id}],
-                    "messages": [{"id": id}],
+                    "messages": [message],
                 });
                 (id, response)
             }

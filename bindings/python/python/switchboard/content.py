@@ -45,6 +45,7 @@ class Text:
     preview_url: Optional[bool] = None
 
     def to_dict(self) -> Dict[str, Any]:
+        """The dict form :class:`switchboard.Message` reads."""
         return _clean({"type": "text", "body": self.body, "preview_url": self.preview_url})
 
 
@@ -62,6 +63,7 @@ class Media:
     filename: Optional[str] = None
 
     def to_dict(self) -> Dict[str, Any]:
+        """The dict form :class:`switchboard.Message` reads."""
         if (self.id is None) == (self.url is None):
             raise ValueError("Media needs exactly one of id= and url=")
         source = {"id": self.id} if self.id is not None else {"url": self.url}
@@ -86,6 +88,7 @@ class Location:
     address: Optional[str] = None
 
     def to_dict(self) -> Dict[str, Any]:
+        """The dict form :class:`switchboard.Message` reads."""
         return _clean(
             {
                 "type": "location",
@@ -109,6 +112,7 @@ class ContactName:
     suffix: Optional[str] = None
 
     def to_dict(self) -> Dict[str, Any]:
+        """The dict form :class:`switchboard.Message` reads."""
         return _clean(dict(self.__dict__))
 
 
@@ -121,6 +125,7 @@ class ContactPhone:
     wa_id: Optional[str] = None
 
     def to_dict(self) -> Dict[str, Any]:
+        """The dict form :class:`switchboard.Message` reads."""
         return _clean(dict(self.__dict__))
 
 
@@ -132,6 +137,7 @@ class ContactEmail:
     label: Optional[str] = None
 
     def to_dict(self) -> Dict[str, Any]:
+        """The dict form :class:`switchboard.Message` reads."""
         return _clean(dict(self.__dict__))
 
 
@@ -143,6 +149,7 @@ class ContactUrl:
     label: Optional[str] = None
 
     def to_dict(self) -> Dict[str, Any]:
+        """The dict form :class:`switchboard.Message` reads."""
         return _clean(dict(self.__dict__))
 
 
@@ -159,6 +166,7 @@ class ContactAddress:
     label: Optional[str] = None
 
     def to_dict(self) -> Dict[str, Any]:
+        """The dict form :class:`switchboard.Message` reads."""
         return _clean(dict(self.__dict__))
 
 
@@ -171,6 +179,7 @@ class ContactOrg:
     title: Optional[str] = None
 
     def to_dict(self) -> Dict[str, Any]:
+        """The dict form :class:`switchboard.Message` reads."""
         return _clean(dict(self.__dict__))
 
 
@@ -187,6 +196,7 @@ class Contact:
     birthday: Optional[str] = None
 
     def to_dict(self) -> Dict[str, Any]:
+        """The dict form :class:`switchboard.Message` reads."""
         return _clean(
             {
                 "name": self.name.to_dict(),
@@ -207,6 +217,7 @@ class Contacts:
     contacts: List[Contact]
 
     def to_dict(self) -> Dict[str, Any]:
+        """The dict form :class:`switchboard.Message` reads."""
         return {"type": "contacts", "contacts": [c.to_dict() for c in self.contacts]}
 
 
@@ -218,6 +229,7 @@ class Reaction:
     emoji: str
 
     def to_dict(self) -> Dict[str, Any]:
+        """The dict form :class:`switchboard.Message` reads."""
         return {"type": "reaction", "message_id": self.message_id, "emoji": self.emoji}
 
 
@@ -229,6 +241,7 @@ class ReplyButton:
     title: str
 
     def to_dict(self) -> Dict[str, Any]:
+        """The dict form :class:`switchboard.Message` reads."""
         return {"id": self.id, "title": self.title}
 
 
@@ -242,6 +255,7 @@ class ReplyButtons:
     footer: Optional[str] = None
 
     def to_dict(self) -> Dict[str, Any]:
+        """The dict form :class:`switchboard.Message` reads."""
         return _clean(
             {
                 "type": "reply_buttons",
@@ -262,6 +276,7 @@ class Choice:
     description: Optional[str] = None
 
     def to_dict(self) -> Dict[str, Any]:
+        """The dict form :class:`switchboard.Message` reads."""
         return _clean(dict(self.__dict__))
 
 
@@ -273,6 +288,7 @@ class ChoiceSection:
     title: Optional[str] = None
 
     def to_dict(self) -> Dict[str, Any]:
+        """The dict form :class:`switchboard.Message` reads."""
         return _clean({"title": self.title, "rows": [r.to_dict() for r in self.rows]})
 
 
@@ -287,6 +303,7 @@ class ChoiceList:
     footer: Optional[str] = None
 
     def to_dict(self) -> Dict[str, Any]:
+        """The dict form :class:`switchboard.Message` reads."""
         return _clean(
             {
                 "type": "choice_list",
@@ -308,4 +325,5 @@ class SenderAction:
     message_id: Optional[str] = None
 
     def to_dict(self) -> Dict[str, Any]:
+        """The dict form :class:`switchboard.Message` reads."""
         return _clean({"type": "sender_action", "action": self.action, "message_id": self.message_id})

@@ -63,6 +63,7 @@ class ButtonTemplate:
     buttons: List[Dict[str, Any]]
 
     def to_dict(self) -> Dict[str, Any]:
+        """The dict form :class:`switchboard.Message` reads."""
         return _channel("button_template", {"text": self.text, "buttons": list(self.buttons)})
 
 
@@ -77,6 +78,7 @@ class Element:
     buttons: List[Dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> Dict[str, Any]:
+        """The dict form :class:`switchboard.Message` reads."""
         action = {"type": "web_url", "url": self.default_url} if self.default_url else None
         return _clean({"title": self.title, "subtitle": self.subtitle, "image_url": self.image_url, "default_action": action, "buttons": list(self.buttons) or None})
 
@@ -88,6 +90,7 @@ class GenericTemplate:
     elements: List[Element]
 
     def to_dict(self) -> Dict[str, Any]:
+        """The dict form :class:`switchboard.Message` reads."""
         return _channel("generic_template", {"elements": [e.to_dict() for e in self.elements]})
 
 
@@ -101,6 +104,7 @@ class MediaTemplate:
     buttons: List[Dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> Dict[str, Any]:
+        """The dict form :class:`switchboard.Message` reads."""
         return _channel("media_template", _clean({"media_type": self.media_type, "attachment_id": self.attachment_id, "url": self.url, "buttons": list(self.buttons) or None}))
 
 
@@ -111,6 +115,7 @@ class Images:
     urls: List[str]
 
     def to_dict(self) -> Dict[str, Any]:
+        """The dict form :class:`switchboard.Message` reads."""
         return _channel("images", {"urls": list(self.urls)})
 
 
@@ -125,6 +130,7 @@ class QuickReply:
     image_url: Optional[str] = None
 
     def to_dict(self) -> Dict[str, Any]:
+        """The dict form :class:`switchboard.Message` reads."""
         return _clean(dict(self.__dict__))
 
 
@@ -142,6 +148,7 @@ class Options:
     send_retired_tag_anyway: bool = False
 
     def to_extension(self) -> Dict[str, Any]:
+        """The dict form of these options in :class:`switchboard.Message`."""
         messaging_type = self.messaging_type or ("MESSAGE_TAG" if self.tag else "RESPONSE")
         return {
             "channel": CHANNEL,

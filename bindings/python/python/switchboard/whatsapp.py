@@ -55,6 +55,7 @@ class MediaRef:
     filename: Optional[str] = None
 
     def to_dict(self) -> Dict[str, Any]:
+        """The dict form :class:`switchboard.Message` reads."""
         return _clean(dict(self.__dict__))
 
 
@@ -137,6 +138,7 @@ class Template:
     buttons: List[Any] = field(default_factory=list)
 
     def to_dict(self) -> Dict[str, Any]:
+        """The dict form :class:`switchboard.Message` reads."""
         components: List[Dict[str, Any]] = []
         if self.header:
             components.append({"type": "header", "parameters": list(self.header)})
@@ -167,6 +169,7 @@ class Hsm:
     policy: Optional[str] = None
 
     def to_dict(self) -> Dict[str, Any]:
+        """The dict form :class:`switchboard.Message` reads."""
         return _channel(
             "hsm",
             {
@@ -209,6 +212,7 @@ class Buttons:
     buttons: List[ReplyButton]
 
     def action(self) -> Any:
+        """The action's dict form inside :class:`Interactive`."""
         return {"buttons": [b.to_dict() for b in self.buttons]}
 
 
@@ -220,6 +224,7 @@ class ListAction:
     sections: List[ChoiceSection]
 
     def action(self) -> Any:
+        """The action's dict form inside :class:`Interactive`."""
         return {"list": {"button": self.button, "sections": [s.to_dict() for s in self.sections]}}
 
 
@@ -231,6 +236,7 @@ class Product:
     product_retailer_id: str
 
     def action(self) -> Any:
+        """The action's dict form inside :class:`Interactive`."""
         return {"product": {"catalog_id": self.catalog_id, "product_retailer_id": self.product_retailer_id}}
 
 
@@ -242,6 +248,7 @@ class ProductSection:
     title: Optional[str] = None
 
     def to_dict(self) -> Dict[str, Any]:
+        """The dict form :class:`switchboard.Message` reads."""
         return _clean({"title": self.title, "product_retailer_ids": list(self.product_retailer_ids)})
 
 
@@ -253,6 +260,7 @@ class ProductList:
     sections: List[ProductSection]
 
     def action(self) -> Any:
+        """The action's dict form inside :class:`Interactive`."""
         return {"product_list": {"catalog_id": self.catalog_id, "sections": [s.to_dict() for s in self.sections]}}
 
 
@@ -263,6 +271,7 @@ class CatalogMessage:
     thumbnail_product_retailer_id: Optional[str] = None
 
     def action(self) -> Any:
+        """The action's dict form inside :class:`Interactive`."""
         return {"catalog_message": {"thumbnail_product_retailer_id": self.thumbnail_product_retailer_id}}
 
 
@@ -280,6 +289,7 @@ class Flow:
     data: Optional[Dict[str, Any]] = None
 
     def action(self) -> Any:
+        """The action's dict form inside :class:`Interactive`."""
         if (self.flow_id is None) == (self.flow_name is None):
             raise ValueError("Flow needs exactly one of flow_id= and flow_name=")
         flow = {"id": self.flow_id} if self.flow_id is not None else {"name": self.flow_name}
@@ -295,6 +305,7 @@ class CtaUrl:
     url: str
 
     def action(self) -> Any:
+        """The action's dict form inside :class:`Interactive`."""
         return {"cta_url": {"display_text": self.display_text, "url": self.url}}
 
 
@@ -303,6 +314,7 @@ class LocationRequest:
     """Asks for the customer's location (``location_request_message``)."""
 
     def action(self) -> Any:
+        """The action's dict form inside :class:`Interactive`."""
         return "location_request"
 
 
@@ -315,6 +327,7 @@ class OrderStatus:
     description: Optional[str] = None
 
     def action(self) -> Any:
+        """The action's dict form inside :class:`Interactive`."""
         return {"order_status": {"reference_id": self.reference_id, "status": self.status, "description": self.description}}
 
 
@@ -331,6 +344,7 @@ class Interactive:
     footer: Optional[str] = None
 
     def to_dict(self) -> Dict[str, Any]:
+        """The dict form :class:`switchboard.Message` reads."""
         return _channel("interactive", _clean({"header": self.header, "body": self.body, "footer": self.footer, "action": self.action.action()}))
 
 
@@ -349,6 +363,7 @@ class Options:
     typing_indicator: bool = False
 
     def to_extension(self) -> Dict[str, Any]:
+        """The dict form of these options in :class:`switchboard.Message`."""
         return {
             "channel": CHANNEL,
             "kind": "options",
