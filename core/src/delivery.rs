@@ -832,48 +832,64 @@ impl Delivery {
         self
     }
 
-    /// The tower service: idempotency → retry → rate limit → trace → timeout
-    /// → concurrency limit → channel.
-    pub fn service(&self) -> DeliveryService {
+    /// The concrete stack: idempotency → retry → rate limit → trace →
+    /// timeout → concurrency limit → channel. Cloning it (once per send and
+    /// per attempt) clones `Arc`s only.
+    fn stack(
+        &self,
+    ) -> impl Service<Arc<Message>, Response = Receipt, Error = Error, Future: Send>
+           + Clone
+           + Send
+           + Sync
+           + 'static {
         let name = self.channel.info().name.clone();
-        let mut svc = BoxCloneService::new(ChannelService(self.channel.clone()));
-        if let Some(n) = self.concurrency {
-            svc = BoxCloneService::new(ConcurrencyLimitLayer::new(n).layer(svc));
-        }
-        if let Some(t) = self.timeout {
-            svc = BoxCloneService::new(TimeoutLayer(t).layer(svc));
-        }
-        svc = BoxCloneService::new(TraceLayer::new(&name).layer(svc));
-        if self.limits.per_account.is_some() || self.limits.per_recipient.is_some() {
-            svc = BoxCloneService::new(RateLimitLayer::new(self.limits.clone()).layer(svc));
-        }
-        if let Some(policy) = &self.retry {
-            svc = BoxCloneService::new(RetryLayer::new(policy.clone()).layer(svc));
-        }
-        if let Some(store) = &self.idempotency {
-            svc = BoxCloneService::new(IdempotencyLayer::new(store.clone(), name).layer(svc));
-        }
-        svc
+        let limited = self.limits.per_account.is_some() || self.limits.per_recipient.is_some();
+        tower::ServiceBuilder::new()
+            .option_layer(
+                self.idempotency
+                    .clone()
+                    .map(|store| IdempotencyLayer::new(store, name.clone())),
+            )
+            .option_layer(self.retry.clone().map(RetryLayer::new))
+            .option_layer(limited.then(|| RateLimitLayer::new(self.limits.clone())))
+            .layer(TraceLayer::new(&name))
+            .option_layer(self.timeout.map(TimeoutLayer))
+            .option_layer(self.concurrency.map(ConcurrencyLimitLayer::new))
+            .service(ChannelService(self.channel.clone()))
+    }
+
+    /// The tower service (type-erased): idempotency → retry → rate limit →
+    /// trace → timeout → concurrency limit → channel.
+    pub fn service(&self) -> DeliveryService {
+        BoxCloneService::new(self.stack())
     }
 
     /// The stack as a [`Channel`].
     pub fn build(self) -> Arc<dyn Channel> {
-        let service = self.service();
+        let service = self.stack();
+        let paced = self.limits.per_account.is_some() || self.limits.per_recipient.is_some();
         Arc::new(Delivered {
             channel: self.channel,
             service,
+            paced,
         })
     }
 }
 
 /// A channel behind a delivery stack.
-struct Delivered {
+struct Delivered<S> {
     channel: Arc<dyn Channel>,
-    service: DeliveryService,
+    service: S,
+    /// Whether sends may wait in a rate limiter.
+    paced: bool,
 }
 
 #[async_trait::async_trait]
-impl Channel for Delivered {
+impl<S> Channel for Delivered<S>
+where
+    S: Service<Arc<Message>, Response = Receipt, Error = Error> + Clone + Send + Sync + 'static,
+    S::Future: Send,
+{
     fn info(&self) -> &ChannelInfo {
         self.channel.info()
     }
@@ -883,8 +899,11 @@ impl Channel for Delivered {
     }
 
     async fn send(&self, message: &Message) -> Result<Receipt, Error> {
-        // Refuse invalid messages before any waiting in the rate limiter.
-        self.channel.validate(message)?;
+        // Refuse invalid messages before any waiting in the rate limiter (the
+        // channel validates again when sending; without pacing once is enough).
+        if self.paced {
+            self.channel.validate(message)?;
+        }
         self.service
             .clone()
             .oneshot(Arc::new(message.clone()))

@@ -456,6 +456,51 @@ with sb.Emulator() as emu:
     }
 }
 
+/// `bench client <stack|raw|channel> <emulator-base-url> <n>`: sends `n`
+/// messages one at a time to an emulator in another process, so that
+/// `valgrind --tool=callgrind` counts the client's instructions alone.
+pub fn client(args: &[String]) -> Result<(), String> {
+    let [mode, base, n] = args else {
+        return Err("usage: bench client <stack|raw|channel> <emulator-base-url> <n>".into());
+    };
+    let n: usize = n.parse().map_err(|_| format!("bad count {n:?}"))?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    rt.block_on(async {
+        let wa = WhatsApp::new(
+            "wa",
+            Config::cloud(
+                switchboard_whatsapp::emulator::EMULATOR_PHONE_NUMBER_ID,
+                Secret::new(switchboard::emulator::EMULATOR_ACCESS_TOKEN),
+            )
+            .base_url(format!("{base}/whatsapp")),
+        )
+        .map_err(|e| e.to_string())?;
+        let channel: Arc<dyn Channel> = Arc::new(wa);
+        match mode.as_str() {
+            "raw" => {
+                let url = format!(
+                    "{base}/whatsapp/v23.0/{}/messages",
+                    switchboard_whatsapp::emulator::EMULATOR_PHONE_NUMBER_ID
+                );
+                raw_reqwest(url, switchboard::emulator::EMULATOR_ACCESS_TOKEN, n, 1).await;
+            }
+            "channel" => {
+                through_stack(channel, n, 1).await;
+            }
+            _ => {
+                let stack = Delivery::for_channel(channel)
+                    .rate_limits(RateLimits::default())
+                    .build();
+                through_stack(stack, n, 1).await;
+            }
+        }
+        Ok::<(), String>(())
+    })
+}
+
 /// Runs every benchmark (or only `only`: serialize, throughput, rate),
 /// prints the table and, for a full run, writes it to BENCHMARKS.md.
 pub fn run(root: &Path, only: Option<&str>) -> Result<(), String> {
@@ -511,7 +556,14 @@ pub fn run(root: &Path, only: Option<&str>) -> Result<(), String> {
          `wire::serialize` (ours) and `serde_json::ser::to_vec` (the bare structs) cover the same \
          messages; `validate::check` is the validation on top. On 2026-11-21: serialize 3.48 G vs \
          bare 3.41 G instructions, validation 0.36 G — validate + serialize at 1.13x bare \
-         serde_json, text and list cases together.\n"
+         serde_json, text and list cases together.\n\n\
+         The client's instructions per request, against an emulator in another process \
+         (`target/release/xtask emulator --port 18181`), 2,000 sends at concurrency 1:\n\n\
+         ```\nvalgrind --tool=callgrind target/release/xtask bench client raw|channel|stack http://127.0.0.1:18181 2000\n```\n\n\
+         On 2026-11-21: raw reqwest 76.6 k, the channel alone 83.4 k (1.09x: validation, \
+         serialization, receipt parsing), the full delivery stack 88.1 k (1.15x). Composing \
+         the layers as one concrete type instead of a chain of boxed services took the \
+         stack from 91.9 k to 88.1 k.\n"
     );
     println!("{report}");
     std::fs::write(root.join("BENCHMARKS.md"), &report).map_err(|e| e.to_string())?;

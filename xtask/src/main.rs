@@ -176,6 +176,9 @@ fn main() -> ExitCode {
                 .args(["run", "--release", "--quiet", "-p", "xtask", "--", "bench"])
                 .args(&args[1..]),
         ),
+        Some("bench") if args.get(1).map(String::as_str) == Some("client") => {
+            bench::client(&args[2..])
+        }
         Some("bench") => bench::run(&root(), args.get(1).map(String::as_str)),
         _ => Err("usage: cargo xtask <ci | python | bench | emulator [--port N]>".into()),
     };
