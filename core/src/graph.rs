@@ -112,6 +112,35 @@ pub fn unparsed_error(
     e
 }
 
+/// A platform error classified by its channel: `what` describes the code,
+/// the platform's message and details follow; `is_transient` from the
+/// platform makes it temporary; `retry_after` is the header's or the code's.
+pub fn classified_error(
+    channel: &str,
+    kind: ErrorKind,
+    temporary: bool,
+    what: &str,
+    retry_after: Option<std::time::Duration>,
+    p: PlatformError,
+) -> Error {
+    let mut message = match &p.message {
+        Some(m) if !m.is_empty() => format!("{what}: {m}"),
+        _ => what.to_string(),
+    };
+    if let Some(d) = &p.details {
+        message.push_str(" — ");
+        message.push_str(d);
+    }
+    let temporary = temporary || p.is_transient == Some(true);
+    let mut e = Error::new(kind, message)
+        .with_channel(channel)
+        .with_platform(p);
+    if let Some(after) = retry_after {
+        e = e.with_retry_after(after);
+    }
+    e.with_temporary(temporary)
+}
+
 /// The start of a body, for error messages: at most 200 characters, one line.
 pub fn snippet(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);

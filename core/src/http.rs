@@ -15,6 +15,26 @@ pub use reqwest;
 /// The default time allowed for one request, connection included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// Checks a channel's `base_url` and access token: the URL must be http(s)
+/// (its trailing `/` is dropped), the token non-empty.
+pub fn check_endpoint<'a>(
+    channel: &str,
+    base_url: &'a str,
+    token: &Secret,
+) -> Result<&'a str, Error> {
+    if token.is_empty() {
+        return Err(Error::config("access_token is empty").with_channel(channel));
+    }
+    let base = base_url.trim_end_matches('/');
+    if !(base.starts_with("https://") || base.starts_with("http://")) {
+        return Err(Error::config(format!(
+            "base_url must start with https:// or http://, got {base:?}"
+        ))
+        .with_channel(channel));
+    }
+    Ok(base)
+}
+
 /// A response read to the end.
 #[derive(Debug)]
 pub struct HttpResponse {

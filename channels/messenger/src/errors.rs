@@ -83,22 +83,14 @@ pub(crate) fn error_from_response(
         return switchboard::graph::unparsed_error(channel, "Graph", status, retry_after, body);
     };
     let class = classify(p.code, p.subcode).unwrap_or_else(|| classify_status(status));
-    let mut message = match &p.message {
-        Some(m) if !m.is_empty() => format!("{}: {m}", class.what),
-        _ => class.what.to_string(),
-    };
-    if let Some(d) = &p.details {
-        message.push_str(" — ");
-        message.push_str(d);
-    }
-    let temporary = class.temporary || p.is_transient == Some(true);
-    let mut e = Error::new(class.kind, message)
-        .with_channel(channel)
-        .with_platform(p);
-    if let Some(after) = retry_after {
-        e = e.with_retry_after(after);
-    }
-    e.with_temporary(temporary)
+    switchboard::graph::classified_error(
+        channel,
+        class.kind,
+        class.temporary,
+        class.what,
+        retry_after,
+        p,
+    )
 }
 
 #[cfg(test)]

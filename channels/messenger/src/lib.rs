@@ -166,16 +166,7 @@ impl Messenger {
     /// A channel called `name` with `config`.
     pub fn new(name: impl Into<String>, config: Config) -> Result<Self, Error> {
         let name = name.into();
-        if config.access_token.is_empty() {
-            return Err(Error::config("access_token is empty").with_channel(name));
-        }
-        let base = config.base_url.trim_end_matches('/');
-        if !(base.starts_with("https://") || base.starts_with("http://")) {
-            return Err(Error::config(format!(
-                "base_url must start with https:// or http://, got {base:?}"
-            ))
-            .with_channel(name));
-        }
+        let base = http::check_endpoint(&name, &config.base_url, &config.access_token)?;
         let page = config.page_id.trim();
         if page.is_empty() || !page.bytes().all(|b| b.is_ascii_digit()) {
             return Err(Error::config(format!(
