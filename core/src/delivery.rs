@@ -876,6 +876,81 @@ impl Delivery {
     }
 }
 
+/// Adjustments of the default stack, as read from a
+/// `[channels.NAME.delivery]` table or given by the Python bindings; every
+/// field is optional and defaults to the channel's documented limits.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeliverySettings {
+    /// `false` sends straight through the channel.
+    pub enabled: Option<bool>,
+    /// The account rate.
+    pub messages_per_second: Option<u32>,
+    /// Messages one recipient may get at once.
+    pub per_recipient_burst: Option<u32>,
+    /// One message per this many seconds to a recipient, after the burst.
+    pub per_recipient_interval_secs: Option<f64>,
+    /// Attempts in all.
+    pub max_attempts: Option<u32>,
+    /// Retry ambiguous failures too.
+    pub retry_ambiguous: Option<bool>,
+    /// Time allowed for one attempt, in seconds.
+    pub timeout_secs: Option<f64>,
+    /// Sends in flight at most.
+    pub concurrency: Option<usize>,
+}
+
+impl DeliverySettings {
+    /// `channel` behind the default stack with these adjustments.
+    pub fn apply(&self, channel: Arc<dyn Channel>) -> Result<Arc<dyn Channel>, Error> {
+        if self.enabled == Some(false) {
+            return Ok(channel);
+        }
+        let secs = |v: f64, what: &str| {
+            Duration::try_from_secs_f64(v).map_err(|_| {
+                Error::config(format!(
+                    "delivery.{what} must be a positive number of seconds"
+                ))
+            })
+        };
+        let caps = channel.info().capabilities.clone();
+        let interval = match self.per_recipient_interval_secs {
+            Some(v) => Some(secs(v, "per_recipient_interval_secs")?),
+            None => caps.per_recipient_interval,
+        };
+        let mut policy = RetryPolicy::default();
+        if let Some(n) = self.max_attempts {
+            policy.max_attempts = n.max(1);
+        }
+        if let Some(a) = self.retry_ambiguous {
+            policy.retry_ambiguous = a;
+        }
+        let mut delivery = Delivery::for_channel(channel)
+            .rate_limits(RateLimits {
+                per_account: self
+                    .messages_per_second
+                    .or(caps.messages_per_second.map(|r| r.floor().max(1.0) as u32)),
+                per_recipient: interval.map(|i| {
+                    (
+                        self.per_recipient_burst
+                            .or(caps.per_recipient_burst)
+                            .unwrap_or(1),
+                        i,
+                    )
+                }),
+                max_wait: None,
+            })
+            .retry(Some(policy));
+        if let Some(t) = self.timeout_secs {
+            delivery = delivery.timeout(Some(secs(t, "timeout_secs")?));
+        }
+        if let Some(c) = self.concurrency {
+            delivery = delivery.concurrency(Some(c));
+        }
+        Ok(delivery.build())
+    }
+}
+
 /// A channel behind a delivery stack.
 struct Delivered<S> {
     channel: Arc<dyn Channel>,

@@ -123,83 +123,22 @@ impl fmt::Debug for Switchboard {
     }
 }
 
-/// Delivery settings of one channel (`[channels.NAME.delivery]`); every key
-/// is optional and defaults to the channel's documented limits.
-#[cfg(feature = "delivery")]
-#[derive(serde::Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct DeliverySettings {
-    /// `false` sends straight through the channel.
-    enabled: Option<bool>,
-    messages_per_second: Option<u32>,
-    per_recipient_burst: Option<u32>,
-    per_recipient_interval_secs: Option<f64>,
-    max_attempts: Option<u32>,
-    retry_ambiguous: Option<bool>,
-    timeout_secs: Option<f64>,
-    concurrency: Option<usize>,
-}
-
-/// Wraps `channel` in the default delivery stack, adjusted by `settings`.
+/// Wraps `channel` in the default delivery stack, adjusted by the
+/// `[channels.NAME.delivery]` table.
 #[cfg(feature = "delivery")]
 fn with_delivery(
     channel: Arc<dyn Channel>,
     settings: Option<&toml::Table>,
 ) -> Result<Arc<dyn Channel>, Error> {
-    use crate::delivery::{Delivery, RateLimits, RetryPolicy};
-    let s: DeliverySettings = match settings {
+    let s: crate::delivery::DeliverySettings = match settings {
         Some(t) => toml::Value::Table(t.clone())
             .try_into()
             .map_err(|e: toml::de::Error| {
                 Error::config(format!("invalid delivery settings: {}", e.message()))
             })?,
-        None => DeliverySettings::default(),
+        None => Default::default(),
     };
-    if s.enabled == Some(false) {
-        return Ok(channel);
-    }
-    let secs = |v: f64, what: &str| {
-        std::time::Duration::try_from_secs_f64(v).map_err(|_| {
-            Error::config(format!(
-                "delivery.{what} must be a positive number of seconds"
-            ))
-        })
-    };
-    let caps = channel.info().capabilities.clone();
-    let mut delivery = Delivery::for_channel(channel);
-    let interval = match s.per_recipient_interval_secs {
-        Some(v) => Some(secs(v, "per_recipient_interval_secs")?),
-        None => caps.per_recipient_interval,
-    };
-    delivery = delivery.rate_limits(RateLimits {
-        per_account: s
-            .messages_per_second
-            .or(caps.messages_per_second.map(|r| r.floor().max(1.0) as u32)),
-        per_recipient: interval.map(|i| {
-            (
-                s.per_recipient_burst
-                    .or(caps.per_recipient_burst)
-                    .unwrap_or(1),
-                i,
-            )
-        }),
-        max_wait: None,
-    });
-    let mut policy = RetryPolicy::default();
-    if let Some(n) = s.max_attempts {
-        policy.max_attempts = n.max(1);
-    }
-    if let Some(a) = s.retry_ambiguous {
-        policy.retry_ambiguous = a;
-    }
-    delivery = delivery.retry(Some(policy));
-    if let Some(t) = s.timeout_secs {
-        delivery = delivery.timeout(Some(secs(t, "timeout_secs")?));
-    }
-    if let Some(c) = s.concurrency {
-        delivery = delivery.concurrency(Some(c));
-    }
-    Ok(delivery.build())
+    s.apply(channel)
 }
 
 /// Parses the `[channels.*]` tables of a configuration text.

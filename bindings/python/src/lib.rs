@@ -473,33 +473,17 @@ impl PyChannel {
         timeout: Option<f64>,
         concurrency: Option<usize>,
     ) -> PyResult<PyChannel> {
-        use switchboard::delivery::{Delivery, RateLimits, RetryPolicy};
-        let mut d = Delivery::for_channel(self.inner.clone());
-        if let Some(rate) = messages_per_second {
-            let caps = &self.inner.info().capabilities;
-            d = d.rate_limits(RateLimits {
-                per_account: Some(rate.max(1)),
-                per_recipient: caps
-                    .per_recipient_interval
-                    .map(|i| (caps.per_recipient_burst.unwrap_or(1), i)),
-                max_wait: None,
-            });
-        }
-        let mut policy = RetryPolicy {
-            retry_ambiguous,
-            ..RetryPolicy::default()
+        let settings = switchboard::delivery::DeliverySettings {
+            messages_per_second,
+            max_attempts,
+            retry_ambiguous: Some(retry_ambiguous),
+            timeout_secs: timeout,
+            concurrency,
+            ..Default::default()
         };
-        if let Some(n) = max_attempts {
-            policy.max_attempts = n.max(1);
-        }
-        d = d.retry(Some(policy));
-        if let Some(t) = timeout {
-            d = d.timeout(Some(duration(t)?));
-        }
-        if let Some(c) = concurrency {
-            d = d.concurrency(Some(c));
-        }
-        Ok(PyChannel { inner: d.build() })
+        Ok(PyChannel {
+            inner: settings.apply(self.inner.clone()).map_err(py_err)?,
+        })
     }
 
     fn __repr__(&self) -> String {

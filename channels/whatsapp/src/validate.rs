@@ -410,6 +410,16 @@ fn check_reply_buttons(b: &ReplyButtons, v: &mut Violations) {
     check_buttons(&b.buttons, "interactive.action.buttons", v);
 }
 
+/// A section title: ≤24 characters, required with more than one section.
+fn section_title(v: &mut Violations, s: usize, title: Option<&str>, many: bool) {
+    let field = || format!("interactive.action.sections[{s}].title");
+    match title {
+        Some(t) => v.required_max_chars(field, t, SECTION_TITLE),
+        None if many => v.push(field(), Problem::Required),
+        None => {}
+    }
+}
+
 fn check_sections(sections: &[switchboard::ChoiceSection], v: &mut Violations) {
     v.count(
         || "interactive.action.sections".into(),
@@ -422,12 +432,7 @@ fn check_sections(sections: &[switchboard::ChoiceSection], v: &mut Violations) {
     // ≤10 rows when valid: a linear scan beats hashing.
     let mut ids = Vec::with_capacity(MAX_ROWS);
     for (s, section) in sections.iter().enumerate() {
-        let title_field = || format!("interactive.action.sections[{s}].title");
-        match &section.title {
-            Some(t) => v.required_max_chars(title_field, t, SECTION_TITLE),
-            None if many => v.push(title_field(), Problem::Required),
-            None => {}
-        }
+        section_title(v, s, section.title.as_deref(), many);
         if section.rows.is_empty() {
             v.push(
                 format!("interactive.action.sections[{s}].rows"),
@@ -559,12 +564,7 @@ fn check_interactive(dialect: Dialect, i: &Interactive, v: &mut Violations) {
             let many = sections.len() > 1;
             let mut total = 0;
             for (s, section) in sections.iter().enumerate() {
-                let title_field = || format!("interactive.action.sections[{s}].title");
-                match &section.title {
-                    Some(t) => v.required_max_chars(title_field, t, SECTION_TITLE),
-                    None if many => v.push(title_field(), Problem::Required),
-                    None => {}
-                }
+                section_title(v, s, section.title.as_deref(), many);
                 if section.product_retailer_ids.is_empty() {
                     v.push(
                         format!("interactive.action.sections[{s}].product_items"),
