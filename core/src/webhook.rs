@@ -816,6 +816,7 @@ pub mod service {
                 return (StatusCode::BAD_REQUEST, e.to_string()).into_response();
             }
         };
+        let mut fresh = Vec::with_capacity(events.len());
         for event in events {
             if !config.seen.first_time(&event.id) {
                 tracing::debug!(id = %event.id, "duplicate webhook event skipped");
@@ -824,7 +825,18 @@ pub mod service {
             if let Some(t) = &config.tracker {
                 t.observe(&event);
             }
-            tokio::spawn((shared.handler)(event));
+            fresh.push(event);
+        }
+        // The events of one delivery reach the handler in their order, after
+        // the 200 is sent. Separate deliveries may be handled concurrently:
+        // the platforms do not order them either (order by timestamp).
+        if !fresh.is_empty() {
+            let shared = shared.clone();
+            tokio::spawn(async move {
+                for event in fresh {
+                    (shared.handler)(event).await;
+                }
+            });
         }
         StatusCode::OK.into_response()
     }
