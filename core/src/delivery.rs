@@ -35,7 +35,7 @@ use tower::{Layer, Service, ServiceExt};
 use tracing::Instrument;
 
 use crate::channel::{Channel, ChannelInfo, Receipt};
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind, Violations};
 use crate::message::Message;
 
 /// The future of every delivery service.
@@ -48,7 +48,8 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// A [`Channel`] as a tower service.
+/// A [`Channel`] as a tower service: sends messages the stack above has
+/// validated ([`Channel::send_validated`]).
 #[derive(Clone)]
 pub struct ChannelService(pub Arc<dyn Channel>);
 
@@ -63,7 +64,7 @@ impl Service<Arc<Message>> for ChannelService {
 
     fn call(&mut self, message: Arc<Message>) -> SendFuture {
         let channel = self.0.clone();
-        Box::pin(async move { channel.send(&message).await })
+        Box::pin(async move { channel.send_validated(&message).await })
     }
 }
 
@@ -375,15 +376,61 @@ where
 // ------------------------------------------------------------------- rate limit
 
 /// How fast to send.
+#[non_exhaustive]
 #[derive(Debug, Clone, Default)]
 pub struct RateLimits {
     /// Messages per second for the whole account; never more in any
     /// one-second window.
     pub per_account: Option<u32>,
-    /// Per recipient: `burst` messages at once, then one per `interval`.
-    pub per_recipient: Option<(u32, Duration)>,
+    /// Pacing per recipient.
+    pub per_recipient: Option<RecipientPacing>,
     /// Refuse with [`ErrorKind::RateLimited`] rather than wait longer than this.
     pub max_wait: Option<Duration>,
+}
+
+impl RateLimits {
+    /// No limits; add them with the setters.
+    pub fn new() -> Self {
+        RateLimits::default()
+    }
+
+    /// At most `per_second` messages for the account in any one second.
+    #[must_use]
+    pub fn per_account(mut self, per_second: u32) -> Self {
+        self.per_account = Some(per_second);
+        self
+    }
+
+    /// Paces each recipient.
+    #[must_use]
+    pub fn per_recipient(mut self, pacing: RecipientPacing) -> Self {
+        self.per_recipient = Some(pacing);
+        self
+    }
+
+    /// Refuses rather than waits longer than `max_wait`.
+    #[must_use]
+    pub fn max_wait(mut self, max_wait: Duration) -> Self {
+        self.max_wait = Some(max_wait);
+        self
+    }
+}
+
+/// How fast one recipient gets messages: `burst` at once, then one per `interval`.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecipientPacing {
+    /// Messages sent at once before the pacing applies.
+    pub burst: u32,
+    /// Then one message per this long.
+    pub interval: Duration,
+}
+
+impl RecipientPacing {
+    /// `burst` messages at once, then one per `interval`.
+    pub fn new(burst: u32, interval: Duration) -> Self {
+        RecipientPacing { burst, interval }
+    }
 }
 
 /// A safety margin added to the one-second window.
@@ -459,7 +506,7 @@ impl RateLimitLayer {
     /// Reserves the recipient's next slot (GCRA: a burst, then one per
     /// interval) and returns when it starts.
     fn recipient_slot(&self, key: &str, now: Instant) -> Option<Instant> {
-        let (burst, interval) = self.limits.per_recipient?;
+        let RecipientPacing { burst, interval } = self.limits.per_recipient?;
         let tolerance = interval.saturating_mul(burst.max(1) - 1);
         let mut map = lock(&self.recipients);
         let tat = map.get(key).copied().unwrap_or(now).max(now);
@@ -787,7 +834,7 @@ impl Delivery {
         let per_account = caps.messages_per_second.map(|r| r.floor().max(1.0) as u32);
         let per_recipient = caps
             .per_recipient_interval
-            .map(|i| (caps.per_recipient_burst.unwrap_or(1), i));
+            .map(|i| RecipientPacing::new(caps.per_recipient_burst.unwrap_or(1), i));
         Delivery {
             channel,
             retry: Some(RetryPolicy::default()),
@@ -867,11 +914,9 @@ impl Delivery {
     /// The stack as a [`Channel`].
     pub fn build(self) -> Arc<dyn Channel> {
         let service = self.stack();
-        let paced = self.limits.per_account.is_some() || self.limits.per_recipient.is_some();
         Arc::new(Delivered {
             channel: self.channel,
             service,
-            paced,
         })
     }
 }
@@ -931,7 +976,7 @@ impl DeliverySettings {
                     .messages_per_second
                     .or(caps.messages_per_second.map(|r| r.floor().max(1.0) as u32)),
                 per_recipient: interval.map(|i| {
-                    (
+                    RecipientPacing::new(
                         self.per_recipient_burst
                             .or(caps.per_recipient_burst)
                             .unwrap_or(1),
@@ -955,8 +1000,6 @@ impl DeliverySettings {
 struct Delivered<S> {
     channel: Arc<dyn Channel>,
     service: S,
-    /// Whether sends may wait in a rate limiter.
-    paced: bool,
 }
 
 #[async_trait::async_trait]
@@ -969,16 +1012,17 @@ where
         self.channel.info()
     }
 
+    fn check_rules(&self, message: &Message, violations: &mut Violations) -> Result<(), Error> {
+        self.channel.check_rules(message, violations)
+    }
+
     fn validate(&self, message: &Message) -> Result<(), Error> {
         self.channel.validate(message)
     }
 
-    async fn send(&self, message: &Message) -> Result<Receipt, Error> {
-        // Refuse invalid messages before any waiting in the rate limiter (the
-        // channel validates again when sending; without pacing once is enough).
-        if self.paced {
-            self.channel.validate(message)?;
-        }
+    /// The stack below sends what [`Channel::send`] validated once, before
+    /// any waiting in a rate limiter.
+    async fn send_validated(&self, message: &Message) -> Result<Receipt, Error> {
         self.service
             .clone()
             .oneshot(Arc::new(message.clone()))

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
 
 use crate::error::Error;
-use crate::message::Recipient;
+use crate::message::recipient::Recipient;
 use crate::registry::ChannelConfig;
 
 /// The access token every platform emulator accepts.
@@ -46,6 +46,70 @@ pub trait PlatformEmulator: Send + Sync + 'static {
 
     /// The webhook body of an inbound text message from `from`, and its message id.
     fn inbound_text_webhook(&self, from: &str, text: &str) -> (String, Vec<u8>);
+
+    /// How the platform authenticates its webhook deliveries: the headers
+    /// to add to a delivery of `body` signed with `secret`.
+    fn webhook_signer(&self) -> WebhookSigner;
+}
+
+/// The headers that authenticate a webhook delivery of a body with a secret.
+pub type WebhookSigner = fn(&crate::Secret, &[u8]) -> Vec<(&'static str, String)>;
+
+/// A platform's account rate limit in the emulator.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    /// Requests allowed in any one second.
+    pub per_second: u32,
+    /// The platform error code answered past it.
+    pub error_code: i64,
+}
+
+impl RateLimit {
+    /// `per_second` requests per second, then `error_code`.
+    pub fn new(per_second: u32, error_code: i64) -> Self {
+        RateLimit {
+            per_second,
+            error_code,
+        }
+    }
+}
+
+/// A limit of messages to one recipient in the emulator (WhatsApp's pair limit).
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PairLimit {
+    /// Messages allowed to one recipient…
+    pub max: u32,
+    /// …within this long.
+    pub per: std::time::Duration,
+}
+
+impl PairLimit {
+    /// `max` messages to one recipient per `per`.
+    pub fn new(max: u32, per: std::time::Duration) -> Self {
+        PairLimit { max, per }
+    }
+}
+
+/// A share of requests the emulator fails at random.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq)]
+pub struct FailureRate {
+    /// The probability of a failure, 0 to 1.
+    pub probability: f64,
+    /// The failure answered.
+    pub failure: Failure,
+}
+
+impl FailureRate {
+    /// Fails with `failure` with `probability` (clamped to 0..=1).
+    pub fn new(probability: f64, failure: Failure) -> Self {
+        FailureRate {
+            probability,
+            failure,
+        }
+    }
 }
 
 /// How a platform emulator is created.
@@ -110,7 +174,7 @@ pub enum Failure {
     Platform {
         /// The platform error code.
         code: i64,
-        /// The Graph error subcode.
+        /// The platform's error subcode.
         subcode: Option<i64>,
     },
     /// A bare HTTP status with an empty body (a proxy or load balancer failure).
@@ -159,6 +223,7 @@ struct Behaviour {
 struct WebhookTarget {
     url: String,
     app_secret: crate::Secret,
+    signer: WebhookSigner,
 }
 
 /// State shared by the harness and every platform emulator: records,
@@ -291,8 +356,8 @@ impl EmulatorContext {
         lock(&self.webhooks).contains_key(platform)
     }
 
-    /// Posts `bodies` in order to `platform`'s webhook URL, signed with
-    /// `X-Hub-Signature-256`, in the background (no-op without a target).
+    /// Posts `bodies` in order to `platform`'s webhook URL, signed the
+    /// platform's way, in the background (no-op without a target).
     pub fn post_webhooks(&self, platform: &str, bodies: Vec<Vec<u8>>) {
         let Some(target) = lock(&self.webhooks).get(platform).cloned() else {
             return;
@@ -303,7 +368,7 @@ impl EmulatorContext {
         let log = self.webhook_log.clone();
         let platform = platform.to_string();
         tokio::spawn(async move {
-            let client = match crate::http::client(std::time::Duration::from_secs(10)) {
+            let client = match crate::plugin::http::client(std::time::Duration::from_secs(10)) {
                 Ok(c) => c,
                 Err(e) => {
                     tracing::error!(error = %e, "emulator cannot post webhooks");
@@ -311,14 +376,13 @@ impl EmulatorContext {
                 }
             };
             for body in bodies {
-                let signature = crate::webhook::sign(&target.app_secret, &body);
-                let result = client
+                let mut request = client
                     .post(&target.url)
-                    .header("content-type", "application/json")
-                    .header("x-hub-signature-256", signature)
-                    .body(body)
-                    .send()
-                    .await;
+                    .header("content-type", "application/json");
+                for (name, value) in (target.signer)(&target.app_secret, &body) {
+                    request = request.header(name, value);
+                }
+                let result = request.body(body).send().await;
                 let status = match result {
                     Ok(r) => Some(r.status().as_u16()),
                     Err(e) => {
@@ -501,24 +565,35 @@ impl Emulator {
     }
 
     /// Posts `platform`'s webhooks (statuses of accepted messages, inbound
-    /// messages) to `url`, signed with `app_secret`.
-    pub fn set_webhook(&self, platform: &str, url: impl Into<String>, app_secret: crate::Secret) {
+    /// messages) to `url`, signed with `app_secret` the platform's way.
+    pub fn set_webhook(
+        &self,
+        platform: &str,
+        url: impl Into<String>,
+        app_secret: crate::Secret,
+    ) -> Result<(), Error> {
+        let signer = self.platform(platform)?.webhook_signer();
         lock(&self.context.webhooks).insert(
             platform.to_string(),
             WebhookTarget {
                 url: url.into(),
                 app_secret,
+                signer,
             },
         );
+        Ok(())
     }
 
     /// Limits `platform` to `per_second` requests per second; past it the
     /// platform's rate-limit error `code` is answered (WhatsApp 130429 or
     /// 80007, Messenger 613 or 4). `None` removes the limit.
-    pub fn set_rate_limit(&self, platform: &str, limit: Option<(u32, i64)>) {
+    pub fn set_rate_limit(&self, platform: &str, limit: Option<RateLimit>) {
         let mut b = lock(&self.context.behaviour);
         match limit {
-            Some((per_second, code)) => {
+            Some(RateLimit {
+                per_second,
+                error_code: code,
+            }) => {
                 b.rate.insert(
                     platform.to_string(),
                     (per_second.max(1), code, VecDeque::new()),
@@ -532,10 +607,10 @@ impl Emulator {
 
     /// Limits messages to one recipient to `max` per `per` (WhatsApp pair
     /// limit, answered with 131056). `None` removes the limit.
-    pub fn set_pair_limit(&self, platform: &str, limit: Option<(u32, std::time::Duration)>) {
+    pub fn set_pair_limit(&self, platform: &str, limit: Option<PairLimit>) {
         let mut b = lock(&self.context.behaviour);
         match limit {
-            Some((max, per)) => {
+            Some(PairLimit { max, per }) => {
                 b.pair
                     .insert(platform.to_string(), (max.max(1), per.as_millis() as u64));
             }
@@ -571,10 +646,13 @@ impl Emulator {
 
     /// Makes each request to `platform` fail with `failure` with probability
     /// `rate` (0 to 1; a seeded generator, so runs repeat). `None` stops it.
-    pub fn set_failure_rate(&self, platform: &str, rate: Option<(f64, Failure)>) {
+    pub fn set_failure_rate(&self, platform: &str, rate: Option<FailureRate>) {
         let mut b = lock(&self.context.behaviour);
         match rate {
-            Some((p, f)) => {
+            Some(FailureRate {
+                probability: p,
+                failure: f,
+            }) => {
                 b.random_failure
                     .insert(platform.to_string(), (p.clamp(0.0, 1.0), f));
             }
@@ -654,48 +732,6 @@ impl fmt::Debug for Emulator {
             .field("platforms", &self.platforms())
             .finish()
     }
-}
-
-/// The access token of a Graph request: `Authorization: Bearer …` or the
-/// `access_token` query parameter.
-pub fn graph_access_token<'a>(
-    headers: &'a axum::http::HeaderMap,
-    query: &'a HashMap<String, String>,
-) -> Option<&'a str> {
-    headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .or_else(|| query.get("access_token").map(String::as_str))
-}
-
-static TRACE_COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-
-/// A Graph API error response (api-contract §4):
-/// `{"error":{"message":"(#code) title","type":"OAuthException","code",…,"fbtrace_id"}}`.
-pub fn graph_error_response(
-    status: u16,
-    code: i64,
-    subcode: Option<i64>,
-    title: &str,
-    error_data: Option<serde_json::Value>,
-) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    let mut error = serde_json::Map::new();
-    error.insert("message".into(), format!("(#{code}) {title}").into());
-    error.insert("type".into(), "OAuthException".into());
-    error.insert("code".into(), code.into());
-    if let Some(s) = subcode {
-        error.insert("error_subcode".into(), s.into());
-    }
-    if let Some(d) = error_data {
-        error.insert("error_data".into(), d);
-    }
-    let n = TRACE_COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    error.insert("fbtrace_id".into(), format!("AEmu{n:08x}").into());
-    let status =
-        axum::http::StatusCode::from_u16(status).unwrap_or(axum::http::StatusCode::BAD_REQUEST);
-    (status, axum::Json(serde_json::json!({ "error": error }))).into_response()
 }
 
 /// Runs a request's processing to completion even when the client goes away

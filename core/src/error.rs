@@ -72,24 +72,37 @@ impl fmt::Display for ErrorKind {
 }
 
 /// The platform's own description of an error, as it answered it.
+#[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlatformError {
     /// The HTTP status of the response, when there was one.
     pub http_status: Option<u16>,
-    /// The platform error code (Graph `code`, On-Premises `errors[].code`).
+    /// The platform error code (e.g. Graph `code`).
     pub code: i64,
-    /// The Graph `error_subcode`, when present.
+    /// The platform's error subcode, when present.
     pub subcode: Option<i64>,
-    /// The Graph error `type` (e.g. `OAuthException`) or the On-Premises `title`.
+    /// The platform's error type or title.
     pub error_type: Option<String>,
     /// The platform's message.
     pub message: Option<String>,
-    /// Further details (`error_data.details`, On-Premises `details`, `error_user_msg`).
+    /// Further details the platform gave.
     pub details: Option<String>,
-    /// The Graph `fbtrace_id`, to quote to Meta support.
+    /// The platform's trace id for the request, to quote to its support.
     pub trace_id: Option<String>,
-    /// The Graph `is_transient` flag, when the platform sent one.
+    /// Whether the platform itself called the error transient.
     pub is_transient: Option<bool>,
+}
+
+impl PlatformError {
+    /// The platform's error `code`, answered with `http_status`; set the
+    /// other fields directly.
+    pub fn new(http_status: Option<u16>, code: i64) -> Self {
+        PlatformError {
+            http_status,
+            code,
+            ..PlatformError::default()
+        }
+    }
 }
 
 /// What is wrong with one field of a message.
@@ -145,6 +158,7 @@ pub enum Problem {
 }
 
 /// One broken rule of a message: which field, and what is wrong with it.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Violation {
     /// The field path in the platform's terms, e.g. `interactive.action.buttons[1].reply.title`.
@@ -354,7 +368,7 @@ impl Error {
         self.inner.platform.as_ref().and_then(|p| p.subcode)
     }
 
-    /// The platform trace id (`fbtrace_id`), when there was one.
+    /// The platform's trace id for the request, when there was one.
     pub fn trace_id(&self) -> Option<&str> {
         self.inner
             .platform

@@ -1,16 +1,20 @@
 //! # Switchboard
 //!
-//! One channel-neutral API for sending customer messages over Facebook
-//! Messenger and WhatsApp (and any channel a third party adds).
+//! One channel-neutral API for sending customer messages over any messaging
+//! platform a channel crate adds (WhatsApp, Messenger, …).
 //!
 //! - [`Message`] = [`Recipient`] + [`Content`] + options: one message model
 //!   every channel understands.
-//! - [`Channel`]: the object-safe async trait each platform adapter implements;
-//!   `validate` checks every documented rule before any network call.
+//! - [`Channel`]: the object-safe async trait each platform adapter
+//!   implements; core enforces the capabilities a channel declares and
+//!   validates every message exactly once per send.
 //! - [`Registry`] / [`register_channel!`]: channel crates register themselves
 //!   with `inventory`; [`Switchboard::from_config`] builds named channels from TOML.
 //! - [`Error`] / [`ErrorKind`]: one classified error type (temporary or not,
 //!   retry-after, the platform's code / subcode / trace id, violations).
+//! - [`delivery`]: rate limits, retries, idempotency as tower layers;
+//!   [`webhook`]: neutral inbound events and the customer-service window.
+//! - [`plugin`]: what a channel crate needs to implement a platform.
 //! - [`emulator`] (feature `emulator`): serves every registered platform
 //!   emulator on 127.0.0.1.
 //!
@@ -20,34 +24,33 @@
 //! assert!(matches!(msg.content, Content::Text(Text { .. })));
 //! ```
 
+mod capabilities;
 mod channel;
 mod error;
-pub mod graph;
 mod message;
 mod registry;
 mod secret;
 mod switchboard;
+
+pub mod plugin;
 pub mod webhook;
 
 #[cfg(feature = "delivery")]
 pub mod delivery;
 #[cfg(feature = "emulator")]
 pub mod emulator;
-#[cfg(feature = "http")]
-pub mod http;
 
 pub use crate::channel::{AcceptanceStatus, Capabilities, Channel, ChannelInfo, Receipt};
-pub use crate::error::{
-    is_http_url, Error, ErrorKind, PlatformError, Problem, Violation, Violations,
+pub use crate::error::{Error, ErrorKind, PlatformError, Violation};
+pub use crate::message::contact;
+pub use crate::message::content::{
+    Choice, ChoiceList, ChoiceSection, Contacts, Content, ContentKind, Location, Media, MediaKind,
+    MediaSource, Reaction, ReplyButton, ReplyButtons, SenderAction, SenderActionKind, Text,
 };
-pub use crate::message::{
-    ChannelContent, ChannelData, ChannelPayload, Choice, ChoiceList, ChoiceSection, Contact,
-    ContactAddress, ContactEmail, ContactName, ContactOrg, ContactPhone, ContactUrl, Contacts,
-    Content, ContentKind, Extensions, Location, Media, MediaKind, MediaSource, Message,
-    MessageOptions, Notification, Reaction, Recipient, RecipientKind, ReplyButton, ReplyButtons,
-    SenderAction, SenderActionKind, Text,
-};
-pub use crate::registry::{BuildFn, ChannelConfig, ChannelPlugin, Registry};
+pub use crate::message::extension::{ChannelContent, Extensions};
+pub use crate::message::recipient::{Recipient, RecipientKind};
+pub use crate::message::{Message, MessageOptions, Notification};
+pub use crate::registry::Registry;
 pub use crate::secret::Secret;
 pub use crate::switchboard::{parse_channel_configs, Switchboard};
 

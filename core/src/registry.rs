@@ -63,7 +63,8 @@ inventory::collect!(ChannelPlugin);
 ///
 /// ```
 /// use std::sync::Arc;
-/// use switchboard::{register_channel, Channel, ChannelConfig, ChannelPlugin, Error};
+/// use switchboard::plugin::{ChannelConfig, ChannelPlugin};
+/// use switchboard::{register_channel, Channel, Error};
 ///
 /// fn build(config: &ChannelConfig) -> Result<Arc<dyn Channel>, Error> {
 ///     Err(Error::config(format!("{} is only an example", config.name())))

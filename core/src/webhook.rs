@@ -1,34 +1,33 @@
-//! Webhooks: the subscription handshake, `X-Hub-Signature-256` verification,
-//! typed events, duplicate detection, and the 24-hour customer-service window.
+//! Webhooks: neutral typed events, how a platform authenticates its
+//! deliveries ([`WebhookAuth`]), duplicate detection, and the
+//! customer-service window.
 //!
-//! Channel crates parse their platform's payloads into [`Event`]s; this
-//! module holds what is common. With feature `webhooks`, [`service`] gives
-//! an axum router to mount at a path.
+//! Channel crates verify and parse their platform's payloads into
+//! [`Event`]s; this module holds what is common. With feature `webhooks`,
+//! [`service`] gives an axum router to mount at a path.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
-use crate::error::{Error, ErrorKind, PlatformError};
-use crate::message::MediaKind;
-use crate::secret::Secret;
+use crate::error::{Error, ErrorKind, PlatformError, Violations};
+use crate::message::content::MediaKind;
 
 /// Why a webhook request was refused.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WebhookError {
-    /// No `X-Hub-Signature-256` header.
+    /// The request carries no signature (or authentication header).
     MissingSignature,
-    /// The header is not `sha256=<64 hex digits>`.
+    /// The signature header is not in the platform's format.
     MalformedSignature,
     /// The signature does not match the body (tampered body or wrong secret).
     InvalidSignature,
-    /// The handshake is not a subscription request, or the verify token differs.
+    /// The handshake is not a subscription request, or its token differs.
     HandshakeRefused(String),
     /// The body is not a payload of the platform.
     InvalidPayload(String),
@@ -37,15 +36,9 @@ pub enum WebhookError {
 impl fmt::Display for WebhookError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            WebhookError::MissingSignature => {
-                f.write_str("the X-Hub-Signature-256 header is missing")
-            }
-            WebhookError::MalformedSignature => f.write_str(
-                "the X-Hub-Signature-256 header is malformed (expected sha256= and 64 hex digits)",
-            ),
-            WebhookError::InvalidSignature => {
-                f.write_str("the X-Hub-Signature-256 signature does not match the body")
-            }
+            WebhookError::MissingSignature => f.write_str("the signature header is missing"),
+            WebhookError::MalformedSignature => f.write_str("the signature header is malformed"),
+            WebhookError::InvalidSignature => f.write_str("the signature does not match the body"),
             WebhookError::HandshakeRefused(why) => {
                 write!(f, "subscription handshake refused: {why}")
             }
@@ -56,80 +49,51 @@ impl fmt::Display for WebhookError {
 
 impl std::error::Error for WebhookError {}
 
-/// Checks `X-Hub-Signature-256: sha256=<hex HMAC-SHA256(app_secret, body)>`
-/// over the raw body bytes, in constant time.
-///
-/// ```
-/// use switchboard::webhook::{sign, verify_signature};
-/// use switchboard::Secret;
-/// let secret = Secret::new("app-secret");
-/// let body = br#"{"object":"page","entry":[]}"#;
-/// let header = sign(&secret, body);
-/// assert!(verify_signature(&secret, body, Some(&header)).is_ok());
-/// assert!(verify_signature(&secret, b"tampered", Some(&header)).is_err());
-/// ```
-pub fn verify_signature(
-    app_secret: &Secret,
-    body: &[u8],
-    header: Option<&str>,
-) -> Result<(), WebhookError> {
-    let header = header.ok_or(WebhookError::MissingSignature)?;
-    let hex_sig = header
-        .trim()
-        .strip_prefix("sha256=")
-        .ok_or(WebhookError::MalformedSignature)?;
-    if hex_sig.len() != 64 {
-        return Err(WebhookError::MalformedSignature);
-    }
-    let expected = hex::decode(hex_sig).map_err(|_| WebhookError::MalformedSignature)?;
-    let mut mac = Hmac::<Sha256>::new_from_slice(app_secret.expose().as_bytes())
-        .map_err(|_| WebhookError::InvalidSignature)?;
-    mac.update(body);
-    // `verify_slice` compares in constant time.
-    mac.verify_slice(&expected)
-        .map_err(|_| WebhookError::InvalidSignature)
+/// The headers of a webhook request, by case-insensitive name.
+pub trait Headers {
+    /// The value of header `name` (lower case), when present and text.
+    fn header(&self, name: &str) -> Option<&str>;
 }
 
-/// The `X-Hub-Signature-256` value for `body` (what the platform sends; the
-/// emulator signs with it).
-pub fn sign(app_secret: &Secret, body: &[u8]) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(app_secret.expose().as_bytes())
-        .expect("HMAC accepts keys of any length");
-    mac.update(body);
-    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+impl Headers for HashMap<String, String> {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
 }
 
-/// Answers the subscription handshake: with `hub.mode=subscribe` and the
-/// right `hub.verify_token`, returns `hub.challenge` (to send back with 200).
-pub fn handshake(
-    query: &HashMap<String, String>,
-    verify_token: &Secret,
-) -> Result<String, WebhookError> {
-    match query.get("hub.mode").map(String::as_str) {
-        Some("subscribe") => {}
-        Some(other) => {
-            return Err(WebhookError::HandshakeRefused(format!(
-                "hub.mode is {other:?}, expected subscribe"
-            )))
-        }
-        None => return Err(WebhookError::HandshakeRefused("hub.mode is missing".into())),
+impl Headers for [(&str, &str)] {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| *v)
     }
-    let given = query
-        .get("hub.verify_token")
-        .ok_or_else(|| WebhookError::HandshakeRefused("hub.verify_token is missing".into()))?;
-    let a = given.as_bytes();
-    let b = verify_token.expose().as_bytes();
-    // Constant-time comparison of equal-length tokens.
-    let same = a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0;
-    if !same {
-        return Err(WebhookError::HandshakeRefused(
-            "hub.verify_token does not match".into(),
-        ));
+}
+
+/// How a platform authenticates its webhook deliveries and answers its
+/// subscription handshake. Channel crates implement it (an HMAC header, a
+/// secret-token header…); [`service`] calls it for every request.
+pub trait WebhookAuth: Send + Sync + 'static {
+    /// Checks that a delivery comes from the platform: `Ok` or why not.
+    /// Implementations compare secrets in constant time.
+    fn verify(&self, headers: &dyn Headers, body: &[u8]) -> Result<(), WebhookError>;
+
+    /// Answers a subscription handshake (a `GET` with `query`): the body to
+    /// answer with 200, or why the handshake is refused. Platforms without a
+    /// handshake refuse every one (the default).
+    fn handshake(&self, query: &HashMap<String, String>) -> Result<String, WebhookError> {
+        let _ = query;
+        Err(WebhookError::HandshakeRefused(
+            "this platform has no subscription handshake".into(),
+        ))
     }
-    query
-        .get("hub.challenge")
-        .cloned()
-        .ok_or_else(|| WebhookError::HandshakeRefused("hub.challenge is missing".into()))
+}
+
+/// Compares two secrets in time that depends only on their lengths.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    use subtle::ConstantTimeEq;
+    a.len() == b.len() && bool::from(a.ct_eq(b))
 }
 
 /// One event from a webhook payload.
@@ -680,14 +644,22 @@ impl crate::Channel for WindowPolicy {
         self.inner.info()
     }
 
+    fn check_rules(
+        &self,
+        message: &crate::Message,
+        violations: &mut Violations,
+    ) -> Result<(), Error> {
+        self.inner.check_rules(message, violations)
+    }
+
     fn validate(&self, message: &crate::Message) -> Result<(), Error> {
         self.inner.validate(message)?;
         self.check(message)
     }
 
-    async fn send(&self, message: &crate::Message) -> Result<crate::Receipt, Error> {
+    async fn send_validated(&self, message: &crate::Message) -> Result<crate::Receipt, Error> {
         self.check(message)?;
-        self.inner.send(message).await
+        self.inner.send_validated(message).await
     }
 }
 
@@ -707,37 +679,23 @@ pub mod service {
     use axum::response::{IntoResponse, Response};
     use axum::routing::get;
 
-    use super::{handshake, verify_signature, Event, ParseFn, SeenEvents, WindowTracker};
-    use crate::secret::Secret;
+    use super::{Event, Headers, ParseFn, SeenEvents, WebhookAuth, WindowTracker};
 
     /// How a webhook endpoint checks and parses what it receives.
     #[derive(Clone)]
     pub struct WebhookConfig {
-        app_secret: Option<Secret>,
-        verify_token: Secret,
+        auth: Arc<dyn WebhookAuth>,
         parse: ParseFn,
         seen: Arc<dyn SeenEvents>,
         tracker: Option<Arc<WindowTracker>>,
     }
 
     impl WebhookConfig {
-        /// Signed webhooks (Cloud API, Messenger): `app_secret` verifies
-        /// `X-Hub-Signature-256`, `verify_token` answers the handshake.
-        pub fn new(app_secret: Secret, verify_token: Secret, parse: ParseFn) -> Self {
+        /// Deliveries authenticated by `auth` (the platform's scheme, from
+        /// its channel crate) and parsed by `parse`.
+        pub fn new(auth: Arc<dyn WebhookAuth>, parse: ParseFn) -> Self {
             WebhookConfig {
-                app_secret: Some(app_secret),
-                verify_token,
-                parse,
-                seen: Arc::new(super::MemorySeenEvents::default()),
-                tracker: None,
-            }
-        }
-
-        /// Unsigned webhooks: only for the On-Premises API, which does not sign.
-        pub fn unsigned(verify_token: Secret, parse: ParseFn) -> Self {
-            WebhookConfig {
-                app_secret: None,
-                verify_token,
+                auth,
                 parse,
                 seen: Arc::new(super::MemorySeenEvents::default()),
                 tracker: None,
@@ -745,15 +703,23 @@ pub mod service {
         }
 
         /// Uses another store of seen event ids.
+        #[must_use]
         pub fn seen_events(mut self, seen: Arc<dyn SeenEvents>) -> Self {
             self.seen = seen;
             self
         }
 
         /// Feeds a window tracker with every inbound event.
+        #[must_use]
         pub fn window_tracker(mut self, tracker: Arc<WindowTracker>) -> Self {
             self.tracker = Some(tracker);
             self
+        }
+    }
+
+    impl Headers for HeaderMap {
+        fn header(&self, name: &str) -> Option<&str> {
+            self.get(name).and_then(|v| v.to_str().ok())
         }
     }
 
@@ -784,7 +750,7 @@ pub mod service {
         H: Fn(Event) -> F + Send + Sync + 'static,
         F: Future<Output = ()> + Send + 'static,
     {
-        match handshake(&query, &shared.config.verify_token) {
+        match shared.config.auth.handshake(&query) {
             Ok(challenge) => (StatusCode::OK, challenge).into_response(),
             Err(e) => (StatusCode::FORBIDDEN, e.to_string()).into_response(),
         }
@@ -800,14 +766,9 @@ pub mod service {
         F: Future<Output = ()> + Send + 'static,
     {
         let config = &shared.config;
-        if let Some(secret) = &config.app_secret {
-            let header = headers
-                .get("x-hub-signature-256")
-                .and_then(|v| v.to_str().ok());
-            if let Err(e) = verify_signature(secret, &body, header) {
-                tracing::warn!(error = %e, "webhook refused");
-                return (StatusCode::UNAUTHORIZED, e.to_string()).into_response();
-            }
+        if let Err(e) = config.auth.verify(&headers, &body) {
+            tracing::warn!(error = %e, "webhook refused");
+            return (StatusCode::UNAUTHORIZED, e.to_string()).into_response();
         }
         let events = match (config.parse)(&body) {
             Ok(events) => events,
@@ -864,64 +825,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn signatures() {
-        let secret = Secret::new("s3cr3t");
-        let body = br#"{"a":"\u00e9"}"#;
-        let good = sign(&secret, body);
-        assert!(verify_signature(&secret, body, Some(&good)).is_ok());
-        assert_eq!(
-            verify_signature(&secret, b"{\"a\":\"x\"}", Some(&good)),
-            Err(WebhookError::InvalidSignature)
-        );
-        assert_eq!(
-            verify_signature(&Secret::new("other"), body, Some(&good)),
-            Err(WebhookError::InvalidSignature)
-        );
-        assert_eq!(
-            verify_signature(&secret, body, None),
-            Err(WebhookError::MissingSignature)
-        );
-        for bad in [
-            "",
-            "sha1=abc",
-            "sha256=",
-            "sha256=zz",
-            &good[..70],
-            &good.replace("sha256=", "md5="),
-        ] {
-            assert_eq!(
-                verify_signature(&secret, body, Some(bad)),
-                Err(WebhookError::MalformedSignature),
-                "{bad}"
-            );
-        }
-        let non_hex = format!("sha256={}", "g".repeat(64));
-        assert_eq!(
-            verify_signature(&secret, body, Some(&non_hex)),
-            Err(WebhookError::MalformedSignature)
-        );
-    }
-
-    #[test]
-    fn handshake_rules() {
-        let token = Secret::new("tok");
-        let q = |m: &str, t: &str, c: Option<&str>| {
-            let mut h = HashMap::new();
-            h.insert("hub.mode".to_string(), m.to_string());
-            h.insert("hub.verify_token".to_string(), t.to_string());
-            if let Some(c) = c {
-                h.insert("hub.challenge".to_string(), c.to_string());
-            }
-            h
-        };
-        assert_eq!(
-            handshake(&q("subscribe", "tok", Some("123")), &token).unwrap(),
-            "123"
-        );
-        assert!(handshake(&q("subscribe", "nope", Some("1")), &token).is_err());
-        assert!(handshake(&q("unsubscribe", "tok", Some("1")), &token).is_err());
-        assert!(handshake(&q("subscribe", "tok", None), &token).is_err());
-        assert!(handshake(&HashMap::new(), &token).is_err());
+    fn constant_time_comparison() {
+        assert!(constant_time_eq(b"token", b"token"));
+        assert!(!constant_time_eq(b"token", b"tokem"));
+        assert!(!constant_time_eq(b"token", b"token2"));
+        let headers: &[(&str, &str)] = &[("X-Example-Token", "s")];
+        assert_eq!(headers.header("x-example-token"), Some("s"));
     }
 
     #[test]

@@ -13,10 +13,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use serde::Deserialize;
+use switchboard::plugin::{ChannelConfig, ChannelPlugin, Violations};
 use switchboard::{
-    register_channel, AcceptanceStatus, Capabilities, Channel, ChannelConfig, ChannelInfo,
-    ChannelPlugin, Content, ContentKind, Error, ErrorKind, Message, Receipt, RecipientKind,
-    Switchboard, Violations,
+    register_channel, Capabilities, Channel, ChannelInfo, ContentKind, Error, ErrorKind, Message,
+    Receipt, RecipientKind, Switchboard,
 };
 
 /// The outbox's settings: where to write.
@@ -39,21 +39,14 @@ impl Channel for Outbox {
         &self.info
     }
 
-    fn validate(&self, message: &Message) -> Result<(), Error> {
-        let Content::Text(text) = &message.content else {
-            return Err(Error::unsupported(
-                &self.info.name,
-                format!("{} content", message.content.kind()),
-            ));
-        };
-        let mut v = Violations::new();
+    /// Core has checked the content kind, the recipient kind and the text
+    /// length against the capabilities; the outbox adds one rule of its own.
+    fn check_rules(&self, message: &Message, v: &mut Violations) -> Result<(), Error> {
         v.required(|| "to".into(), &message.to.id);
-        v.required_max_chars(|| "text".into(), &text.body, 10_000);
-        v.into_result(&self.info.name)
+        Ok(())
     }
 
-    async fn send(&self, message: &Message) -> Result<Receipt, Error> {
-        self.validate(message)?;
+    async fn send_validated(&self, message: &Message) -> Result<Receipt, Error> {
         let n = self.next.fetch_add(1, Ordering::Relaxed);
         let id = format!("outbox-{n}");
         let line = serde_json::json!({"id": id, "to": message.to, "content": message.content});
@@ -64,12 +57,7 @@ impl Channel for Outbox {
         writeln!(file, "{line}").map_err(|e| {
             Error::new(ErrorKind::PlatformUnavailable, "cannot write to the outbox").with_source(e)
         })?;
-        Ok(Receipt {
-            channel: self.info.name.clone(),
-            message_id: id,
-            recipient_id: Some(message.to.id.clone()),
-            status: AcceptanceStatus::Accepted,
-        })
+        Ok(Receipt::new(&self.info.name, id).recipient_id(Some(message.to.id.clone())))
     }
 }
 
@@ -81,17 +69,13 @@ fn build_outbox(config: &ChannelConfig) -> Result<Arc<dyn Channel>, Error> {
         .open(&settings.path)
         .map_err(|e| Error::config(format!("cannot open {}: {e}", settings.path.display())))?;
     Ok(Arc::new(Outbox {
-        info: ChannelInfo {
-            name: config.name().to_string(),
-            platform: "outbox".into(),
-            account: settings.path.display().to_string(),
-            capabilities: Capabilities {
-                content_kinds: vec![ContentKind::Text],
-                recipient_kinds: vec![RecipientKind::UserId, RecipientKind::PhoneNumber],
-                max_text_chars: Some(10_000),
-                ..Capabilities::default()
-            },
-        },
+        info: ChannelInfo::new(config.name(), "outbox", settings.path.display().to_string())
+            .capabilities(
+                Capabilities::new()
+                    .content_kinds([ContentKind::Text])
+                    .recipient_kinds([RecipientKind::UserId, RecipientKind::PhoneNumber])
+                    .max_text_chars(10_000),
+            ),
         file: Mutex::new(file),
         next: AtomicU64::new(1),
     }))

@@ -14,6 +14,7 @@ use switchboard::emulator::Emulator;
 use switchboard::webhook::service::{router, WebhookConfig};
 use switchboard::webhook::{Event, EventKind, WindowPolicy, WindowTracker};
 use switchboard::{Channel, Message, Recipient, Registry, Secret};
+use switchboard_graph::webhook::HubAuth;
 use switchboard_messenger as _;
 use switchboard_whatsapp::webhook;
 
@@ -23,12 +24,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let tracker = Arc::new(WindowTracker::new());
 
     // The receiver: handshake, signature check, duplicates dropped, 200 at once.
-    let config = WebhookConfig::new(
-        app_secret.clone(),
-        Secret::new("example-verify-token"),
-        webhook::parse,
-    )
-    .window_tracker(tracker.clone());
+    let auth = HubAuth::new(app_secret.clone(), Secret::new("example-verify-token"))?;
+    let config = WebhookConfig::new(Arc::new(auth), webhook::parse).window_tracker(tracker.clone());
     let app = axum::Router::new().nest(
         "/webhooks/whatsapp",
         router(config, |event: Event| async move { describe(&event) }),
@@ -39,7 +36,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("Webhook receiver at {url}");
 
     let emulator = Emulator::start().await?;
-    emulator.set_webhook("whatsapp", &url, app_secret);
+    emulator.set_webhook("whatsapp", &url, app_secret)?;
     let whatsapp = Registry::discover()?.build(&emulator.channel_config("whatsapp", "support")?)?;
     // Free-form messages only inside the 24-hour window; templates always.
     let policy = WindowPolicy::new(whatsapp, tracker, Arc::new(webhook::Window));

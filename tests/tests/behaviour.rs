@@ -5,7 +5,8 @@
 use std::time::Duration;
 
 use switchboard::emulator::{Emulator, Failure};
-use switchboard::{ErrorKind, Message, Problem, Registry};
+use switchboard::plugin::Problem;
+use switchboard::{ErrorKind, Message, Registry};
 use switchboard_tests::channels_on;
 
 #[tokio::test]

@@ -21,22 +21,23 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde_json::Value;
+use switchboard::contact::{
+    Contact, ContactAddress, ContactEmail, ContactName, ContactOrg, ContactPhone, ContactUrl,
+};
 use switchboard::{
-    Choice, ChoiceList, ChoiceSection, Contact, ContactAddress, ContactEmail, ContactName,
-    ContactOrg, ContactPhone, ContactUrl, Contacts, Location, Media, MediaKind, MediaSource,
-    Message, Reaction, Recipient, ReplyButton, ReplyButtons, Secret, SenderAction,
-    SenderActionKind, Text,
+    Choice, ChoiceList, ChoiceSection, Contacts, Location, Media, MediaKind, MediaSource, Message,
+    Reaction, Recipient, ReplyButton, ReplyButtons, Secret, SenderAction, SenderActionKind, Text,
 };
 use switchboard_messenger::{
-    Button as FbButton, ButtonTemplate, DefaultAction, Element, GenericTemplate, Images,
-    Options as FbOptions, QuickReply, WebviewHeight,
+    ButtonTemplate, DefaultAction, Element, GenericTemplate, Images, MessengerButton as FbButton,
+    MessengerOptions as FbOptions, QuickReply, WebviewHeight,
 };
 use switchboard_tests::golden_dir;
 use switchboard_whatsapp::{
-    Amount, ButtonAction, ButtonParameter, ButtonSubType, Charge, Config as WaConfig, DateTime,
-    Discount, FlowAction, FlowActionKind, FlowMode, FlowPayload, FlowRef, Header, Interactive,
-    InteractiveAction, MediaRef, Options as WaOptions, Order, OrderDetails, OrderItem, Parameter,
-    ProductSection, Template, WhatsApp,
+    Amount, ButtonAction, ButtonParameter, ButtonSubType, Charge, DateTime, Discount, FlowAction,
+    FlowActionKind, FlowMode, FlowPayload, FlowRef, Header, Interactive, InteractiveAction,
+    MediaRef, Order, OrderDetails, OrderItem, Parameter, ProductSection, Template, WhatsApp,
+    WhatsAppConfig as WaConfig, WhatsAppOptions as WaOptions,
 };
 
 fn cloud() -> WhatsApp {
@@ -54,7 +55,7 @@ fn on_premises() -> WhatsApp {
 fn messenger() -> switchboard_messenger::Messenger {
     switchboard_messenger::Messenger::new(
         "fb",
-        switchboard_messenger::Config::new("1", Secret::new("t")),
+        switchboard_messenger::MessengerConfig::new("1", Secret::new("t")),
     )
     .unwrap()
 }
@@ -88,16 +89,14 @@ fn media(kind: MediaKind, source: MediaSource) -> Media {
 
 fn date_time_param() -> Parameter {
     Parameter::DateTime {
-        date_time: DateTime {
-            fallback_value: "February 25, 1977".into(),
-            day_of_week: Some(5),
-            year: Some(1977),
-            month: Some(2),
-            day_of_month: Some(25),
-            hour: Some(15),
-            minute: Some(33),
-            calendar: Some("GREGORIAN".into()),
-        },
+        date_time: DateTime::new("February 25, 1977")
+            .day_of_week(5)
+            .year(1977)
+            .month(2)
+            .day_of_month(25)
+            .hour(15)
+            .minute(33)
+            .calendar("GREGORIAN"),
     }
 }
 
@@ -110,67 +109,50 @@ fn body_params() -> Vec<Parameter> {
 }
 
 fn golden_contact(full: bool) -> Contact {
-    let address = |street: &str, label: &str| ContactAddress {
-        street: Some(street.into()),
-        city: Some("Menlo Park".into()),
-        state: Some("CA".into()),
-        zip: Some("94025".into()),
-        country: Some("United States".into()),
-        country_code: Some("us".into()),
-        label: Some(label.into()),
+    let address = |street: &str, label: &str| {
+        ContactAddress::new()
+            .street(street)
+            .city("Menlo Park")
+            .state("CA")
+            .zip("94025")
+            .country("United States")
+            .country_code("us")
+            .label(label)
     };
-    let email = |e: &str, l: &str| ContactEmail {
-        email: e.into(),
-        label: Some(l.into()),
-    };
-    let url = |u: &str, l: &str| ContactUrl {
-        url: u.into(),
-        label: Some(l.into()),
-    };
-    Contact {
-        name: ContactName {
-            formatted_name: "John Smith".into(),
-            first_name: Some("John".into()),
-            last_name: Some("Smith".into()),
-            middle_name: full.then(|| "D.".into()),
-            prefix: full.then(|| "Dr".into()),
-            suffix: full.then(|| "Jr".into()),
-        },
-        phones: vec![
-            ContactPhone {
-                phone: "+1 (940) 555-1234".into(),
-                label: Some("HOME".into()),
-                wa_id: None,
-            },
-            ContactPhone {
-                phone: "+1 (650) 555-1234".into(),
-                label: Some("WORK".into()),
-                wa_id: Some("16505551234".into()),
-            },
-        ],
-        emails: vec![
-            email("test@fb.com", "WORK"),
-            email("test@whatsapp.com", if full { "HOME" } else { "WORK" }),
-        ],
-        urls: if full {
-            vec![
-                url("https://www.facebook.com", "WORK"),
-                url("https://www.whatsapp.com", "HOME"),
-            ]
-        } else {
-            vec![url("https://www.facebook.com", "WORK")]
-        },
-        addresses: vec![
-            address("1 Hacker Way", "HOME"),
-            address("200 Jefferson Dr", "WORK"),
-        ],
-        org: Some(ContactOrg {
-            company: Some("WhatsApp".into()),
-            department: Some("Design".into()),
-            title: Some("Manager".into()),
-        }),
-        birthday: Some("2012-08-18".into()),
+    let email = |e: &str, l: &str| ContactEmail::new(e).label(l);
+    let url = |u: &str, l: &str| ContactUrl::new(u).label(l);
+    let mut name = ContactName::new("John Smith")
+        .first_name("John")
+        .last_name("Smith");
+    if full {
+        name = name.middle_name("D.").prefix("Dr").suffix("Jr");
     }
+    let mut contact = Contact::new(name)
+        .phone(ContactPhone::new("+1 (940) 555-1234").label("HOME"))
+        .phone(
+            ContactPhone::new("+1 (650) 555-1234")
+                .label("WORK")
+                .wa_id("16505551234"),
+        )
+        .email(email("test@fb.com", "WORK"))
+        .email(email(
+            "test@whatsapp.com",
+            if full { "HOME" } else { "WORK" },
+        ))
+        .url(url("https://www.facebook.com", "WORK"));
+    if full {
+        contact = contact.url(url("https://www.whatsapp.com", "HOME"));
+    }
+    contact
+        .address(address("1 Hacker Way", "HOME"))
+        .address(address("200 Jefferson Dr", "WORK"))
+        .org(
+            ContactOrg::new()
+                .company("WhatsApp")
+                .department("Design")
+                .title("Manager"),
+        )
+        .birthday("2012-08-18")
 }
 
 fn flow_data() -> serde_json::Map<String, Value> {
@@ -180,17 +162,16 @@ fn flow_data() -> serde_json::Map<String, Value> {
 }
 
 fn flow_message(flow: FlowRef, cta: &str, mode: Option<FlowMode>, texts: [&str; 3]) -> Interactive {
-    Interactive::new(InteractiveAction::Flow(FlowAction {
-        flow,
-        flow_cta: cta.into(),
-        flow_token: Some("<FLOW_TOKEN>".into()),
-        mode,
-        flow_action: Some(FlowActionKind::Navigate),
-        flow_action_payload: Some(FlowPayload {
-            screen: "<SCREEN_ID>".into(),
-            data: Some(flow_data()),
-        }),
-    }))
+    Interactive::new(InteractiveAction::Flow(
+        {
+            let mut action = FlowAction::new(flow, cta);
+            action.mode = mode;
+            action
+        }
+        .flow_token("<FLOW_TOKEN>")
+        .flow_action(FlowActionKind::Navigate)
+        .flow_action_payload(FlowPayload::new("<SCREEN_ID>").data(flow_data())),
+    ))
     .header(Header::text(texts[0]))
     .body(texts[1])
     .footer(texts[2])
@@ -198,16 +179,15 @@ fn flow_message(flow: FlowRef, cta: &str, mode: Option<FlowMode>, texts: [&str; 
 
 fn list_sections(n: usize, rows: &[[&str; 3]], titles: &[&str]) -> Vec<ChoiceSection> {
     (0..n)
-        .map(|s| ChoiceSection {
-            title: Some(titles[s].into()),
-            rows: rows[s * 2..s * 2 + 2]
-                .iter()
-                .map(|[id, title, description]| Choice {
-                    id: (*id).into(),
-                    title: (*title).into(),
-                    description: Some((*description).into()),
-                })
-                .collect(),
+        .map(|s| {
+            ChoiceSection::new(
+                rows[s * 2..s * 2 + 2]
+                    .iter()
+                    .map(|[id, title, description]| {
+                        Choice::new(*id, *title).description(*description)
+                    }),
+            )
+            .title(titles[s])
         })
         .collect()
 }
@@ -292,51 +272,30 @@ fn build(file: &str, to_id: &str) -> Option<Value> {
         ),
         "whatsapp-cloud/location.json" => json(cloud_body(Message::new(
             to(),
-            Location {
-                latitude: 37.758056,
-                longitude: -122.425332,
-                name: Some("META HQ".into()),
-                address: Some("1 Hacker Way, Menlo Park, CA 94025".into()),
-            },
+            Location::new(37.758056, -122.425332).name("META HQ").address("1 Hacker Way, Menlo Park, CA 94025"),
         ))),
         "whatsapp-cloud/contacts.json" => json(cloud_body(Message::new(
             to(),
-            Contacts {
-                contacts: vec![golden_contact(true)],
-            },
+            Contacts::new(vec![golden_contact(true)]),
         ))),
         "whatsapp-cloud/reaction.json" => json(cloud_body(Message::new(
             to(),
-            Reaction {
-                message_id: "wamid.HBgLM...".into(),
-                emoji: "\u{1F600}".into(),
-            },
+            Reaction::new("wamid.HBgLM...", "\u{1F600}"),
         ))),
         "whatsapp-cloud/mark_read.json" => json(cloud_body(Message::new(
             Recipient::user_id(""),
-            SenderAction {
-                action: SenderActionKind::MarkSeen,
-                message_id: Some("wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBJDQjZCMzlEQUE4OTJBMTE4RTUA".into()),
-            },
+            SenderAction::new(SenderActionKind::MarkSeen).message_id("wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBJDQjZCMzlEQUE4OTJBMTE4RTUA"),
         ))),
         "whatsapp-cloud/mark_read_typing_indicator.json" => json(cloud_body(Message::new(
             Recipient::user_id(""),
-            SenderAction {
-                action: SenderActionKind::TypingOn,
-                message_id: Some("wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQUYzMjEzNDM2RTZGQ0MzMDJBRgA=".into()),
-            },
+            SenderAction::new(SenderActionKind::TypingOn).message_id("wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQUYzMjEzNDM2RTZGQ0MzMDJBRgA="),
         ))),
         "whatsapp-cloud/interactive_button.json" => json(cloud_body(Message::new(
             to(),
-            ReplyButtons {
-                body: "<BUTTON_TEXT>".into(),
-                buttons: vec![
+            ReplyButtons::new("<BUTTON_TEXT>", vec![
                     ReplyButton::new("<UNIQUE_BUTTON_ID_1>", "<BUTTON_TITLE_1>"),
                     ReplyButton::new("<UNIQUE_BUTTON_ID_2>", "<BUTTON_TITLE_2>"),
-                ],
-                header: None,
-                footer: None,
-            },
+                ]),
         ))),
         "whatsapp-cloud/interactive_button_image_header_docs.json" => json(cloud_body(Message::new(
             to(),
@@ -388,12 +347,7 @@ fn build(file: &str, to_id: &str) -> Option<Value> {
         ))),
         "whatsapp-cloud/interactive_list.json" => json(cloud_body(Message::new(
             to(),
-            ChoiceList {
-                body: "<BODY_TEXT>".into(),
-                button: "<BUTTON_TEXT>".into(),
-                header: Some("<HEADER_TEXT>".into()),
-                footer: Some("<FOOTER_TEXT>".into()),
-                sections: list_sections(
+            ChoiceList::new("<BODY_TEXT>", "<BUTTON_TEXT>", list_sections(
                     2,
                     &[
                         ["<LIST_SECTION_1_ROW_1_ID>", "<SECTION_1_ROW_1_TITLE>", "<SECTION_1_ROW_1_DESC>"],
@@ -402,17 +356,11 @@ fn build(file: &str, to_id: &str) -> Option<Value> {
                         ["<LIST_SECTION_2_ROW_2_ID>", "<SECTION_2_ROW_2_TITLE>", "<SECTION_2_ROW_2_DESC>"],
                     ],
                     &["<LIST_SECTION_1_TITLE>", "<LIST_SECTION_2_TITLE>"],
-                ),
-            },
+                )).header("<HEADER_TEXT>").footer("<FOOTER_TEXT>"),
         ))),
         "whatsapp-cloud/interactive_list_docs.json" => json(cloud_body(Message::new(
             to(),
-            ChoiceList {
-                body: "Which shipping option do you prefer?".into(),
-                button: "Shipping Options".into(),
-                header: Some("Choose Shipping Option".into()),
-                footer: Some("Lucky Shrub: Your gateway to succulents\u{2122}".into()),
-                sections: list_sections(
+            ChoiceList::new("Which shipping option do you prefer?", "Shipping Options", list_sections(
                     2,
                     &[
                         ["priority_express", "Priority Mail Express", "Next Day to 2 Days"],
@@ -421,8 +369,7 @@ fn build(file: &str, to_id: &str) -> Option<Value> {
                         ["media_mail", "Media Mail", "2\u{2013}8 Days"],
                     ],
                     &["I want it ASAP!", "I can wait a bit"],
-                ),
-            },
+                )).header("Choose Shipping Option").footer("Lucky Shrub: Your gateway to succulents\u{2122}"),
         ))),
         "whatsapp-cloud/interactive_location_request.json" => json(cloud_body(Message::new(
             to(),
@@ -445,20 +392,8 @@ fn build(file: &str, to_id: &str) -> Option<Value> {
                 Interactive::new(InteractiveAction::ProductList {
                     catalog_id: "146265584024623".into(),
                     sections: vec![
-                        ProductSection {
-                            title: Some("<SECTION1_TITLE>".into()),
-                            product_retailer_ids: vec![
-                                "<YOUR_PRODUCT1_SKU_IN_CATALOG>".into(),
-                                "<YOUR_SECOND_PRODUCT1_SKU_IN_CATALOG>".into(),
-                            ],
-                        },
-                        ProductSection {
-                            title: Some("<SECTION2_TITLE>".into()),
-                            product_retailer_ids: vec![
-                                "<YOUR_PRODUCT2_SKU_IN_CATALOG>".into(),
-                                "<YOUR_SECOND_PRODUCT2_SKU_IN_CATALOG>".into(),
-                            ],
-                        },
+                        ProductSection::new(["<YOUR_PRODUCT1_SKU_IN_CATALOG>", "<YOUR_SECOND_PRODUCT1_SKU_IN_CATALOG>"]).title("<SECTION1_TITLE>"),
+                        ProductSection::new(["<YOUR_PRODUCT2_SKU_IN_CATALOG>", "<YOUR_SECOND_PRODUCT2_SKU_IN_CATALOG>"]).title("<SECTION2_TITLE>"),
                     ],
                 })
                 .header(Header::text("<YOUR_TEXT_HEADER_CONTENT>"))
@@ -471,41 +406,11 @@ fn build(file: &str, to_id: &str) -> Option<Value> {
             v
         }
         "whatsapp-cloud/interactive_order_details.json" => {
-            let amount = |value| Amount { value, offset: 100 };
-            let charge = |value| Charge {
-                value,
-                offset: 100,
-                description: Some("optional_text".into()),
-            };
+            let amount = |value| Amount::new(value, 100);
+            let charge = |value| Charge::new(value, 100).description("optional_text");
             json(cloud_body(Message::new(
                 to(),
-                Interactive::new(InteractiveAction::OrderDetails(Box::new(OrderDetails {
-                    reference_id: "unique-reference-id".into(),
-                    goods_type: "digital-goods".into(),
-                    payment_type: "upi".into(),
-                    payment_configuration: "my-payment-config-name".into(),
-                    currency: "INR".into(),
-                    total_amount: amount(1100),
-                    order: Order {
-                        status: "pending".into(),
-                        items: vec![OrderItem {
-                            retailer_id: "1234567".into(),
-                            name: "bread".into(),
-                            amount: amount(1500),
-                            quantity: 1,
-                            sale_amount: Some(amount(1000)),
-                        }],
-                        subtotal: amount(1000),
-                        tax: charge(100),
-                        shipping: Some(charge(100)),
-                        discount: Some(Discount {
-                            value: 100,
-                            offset: 100,
-                            description: Some("optional_text".into()),
-                            discount_program_name: Some("optional_text".into()),
-                        }),
-                    },
-                })))
+                Interactive::new(InteractiveAction::OrderDetails(Box::new(OrderDetails::new("unique-reference-id", "digital-goods", "upi", "my-payment-config-name", "INR", amount(1100), Order::new("pending", vec![OrderItem::new("1234567", "bread", amount(1500), 1).sale_amount(amount(1000))], amount(1000), charge(100)).shipping(charge(100)).discount(Discount::new(100, 100).description("optional_text").discount_program_name("optional_text"))))))
                 .header(Header::Image {
                     image: MediaRef::link("https://upload.wikimedia.org/wikipedia/commons/thumb/3/3b/Home_made_sour_dough_bread.jpg/640px-Home_made_sour_dough_bread.jpg"),
                 })
@@ -557,10 +462,7 @@ fn build(file: &str, to_id: &str) -> Option<Value> {
                     ButtonSubType::Catalog,
                     0,
                     [ButtonParameter::Action {
-                        action: ButtonAction {
-                            thumbnail_product_retailer_id: Some("2lc20305pt".into()),
-                            ..ButtonAction::default()
-                        },
+                        action: ButtonAction::new().thumbnail_product_retailer_id("2lc20305pt"),
                     }],
                 ),
         ))),
@@ -570,11 +472,9 @@ fn build(file: &str, to_id: &str) -> Option<Value> {
                 ButtonSubType::Flow,
                 0,
                 [ButtonParameter::Action {
-                    action: ButtonAction {
-                        flow_token: Some("<FLOW_TOKEN>".into()),
-                        flow_action_data: Some(flow_data()),
-                        ..ButtonAction::default()
-                    },
+                    action: ButtonAction::new()
+                        .flow_token("<FLOW_TOKEN>")
+                        .flow_action_data(flow_data()),
                 }],
             ),
         ))),
@@ -595,9 +495,7 @@ fn build(file: &str, to_id: &str) -> Option<Value> {
             on_premises()
                 .body(&Message::new(
                     Recipient::user_id("recipient-wa-id"),
-                    Contacts {
-                        contacts: vec![golden_contact(false)],
-                    },
+                    Contacts::new(vec![golden_contact(false)]),
                 ))
                 .unwrap(),
         ),
@@ -607,10 +505,7 @@ fn build(file: &str, to_id: &str) -> Option<Value> {
         }
         "messenger/sender_action_typing_on.json" => fb_body(Message::new(
             psid(),
-            SenderAction {
-                action: SenderActionKind::TypingOn,
-                message_id: None,
-            },
+            SenderAction::new(SenderActionKind::TypingOn),
         )),
         "messenger/attachment_image_url.json" => fb_body(
             Message::new(psid(), Media::image_url("http://www.messenger-rocks.com/image.jpg"))
@@ -618,9 +513,7 @@ fn build(file: &str, to_id: &str) -> Option<Value> {
         ),
         "messenger/attachments_multiple_images.json" => fb_body(Message::new(
             psid(),
-            Images {
-                urls: vec!["http://www.messenger-rocks.com/image.jpg".into(); 2],
-            },
+            Images::new(["http://www.messenger-rocks.com/image.jpg"; 2]),
         )),
         "messenger/quick_replies.json" => fb_body(
             Message::text(psid(), "Pick a color:").with_extension(
@@ -637,46 +530,23 @@ fn build(file: &str, to_id: &str) -> Option<Value> {
         ),
         "messenger/template_button_postback.json" => fb_body(Message::new(
             psid(),
-            ButtonTemplate {
-                text: "Try the postback button!".into(),
-                buttons: vec![FbButton::postback("Postback Button", "DEVELOPER_DEFINED_PAYLOAD")],
-            },
+            ButtonTemplate::new("Try the postback button!", vec![FbButton::postback("Postback Button", "DEVELOPER_DEFINED_PAYLOAD")]),
         )),
         "messenger/template_button_url.json" => fb_body(Message::new(
             psid(),
-            ButtonTemplate {
-                text: "Try the URL button!".into(),
-                buttons: vec![FbButton::WebUrl {
+            ButtonTemplate::new("Try the URL button!", vec![FbButton::WebUrl {
                     title: "URL Button".into(),
                     url: "https://www.example.com/".into(),
                     webview_height_ratio: Some(WebviewHeight::Full),
-                }],
-            },
+                }]),
         )),
         "messenger/template_button_web_url.json" => fb_body(Message::new(
             psid(),
-            ButtonTemplate {
-                text: "What do you want to do next?".into(),
-                buttons: vec![FbButton::web_url("Visit Messenger", "https://www.messenger.com")],
-            },
+            ButtonTemplate::new("What do you want to do next?", vec![FbButton::web_url("Visit Messenger", "https://www.messenger.com")]),
         )),
         "messenger/template_generic.json" => fb_body(Message::new(
             psid(),
-            GenericTemplate {
-                elements: vec![Element {
-                    title: "Welcome!".into(),
-                    subtitle: Some("We have the right hat for everyone.".into()),
-                    image_url: Some("https://raw.githubusercontent.com/fbsamples/original-coast-clothing/main/public/styles/male-work.jpg".into()),
-                    default_action: Some(DefaultAction {
-                        url: "https://www.originalcoastclothing.com/".into(),
-                        webview_height_ratio: Some(WebviewHeight::Tall),
-                    }),
-                    buttons: vec![
-                        FbButton::web_url("View Website", "https://www.originalcoastclothing.com/"),
-                        FbButton::postback("Start Chatting", "DEVELOPER_DEFINED_PAYLOAD"),
-                    ],
-                }],
-            },
+            GenericTemplate::new(vec![Element::new("Welcome!").subtitle("We have the right hat for everyone.").image_url("https://raw.githubusercontent.com/fbsamples/original-coast-clothing/main/public/styles/male-work.jpg").default_action(DefaultAction::new("https://www.originalcoastclothing.com/").webview_height_ratio(WebviewHeight::Tall)).button(FbButton::web_url("View Website", "https://www.originalcoastclothing.com/")).button(FbButton::postback("Start Chatting", "DEVELOPER_DEFINED_PAYLOAD"))]),
         )),
         _ => return None,
     })
@@ -697,7 +567,7 @@ fn normalize_quirks(produced: &mut Value, expected: &mut Value) {
             o.remove("recipient_type");
         }
     }
-    // Button `index`: int in some examples, string in others; we send strings.
+    // MessengerButton `index`: int in some examples, string in others; we send strings.
     // `sub_type: CATALOG` in one example; the enum (and we) say `catalog`.
     if let Some(components) = expected
         .pointer_mut("/template/components")

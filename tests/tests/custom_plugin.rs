@@ -3,9 +3,10 @@
 
 use std::sync::Arc;
 
+use switchboard::plugin::{ChannelConfig, ChannelPlugin, Violations};
 use switchboard::{
-    register_channel, AcceptanceStatus, Capabilities, Channel, ChannelConfig, ChannelInfo,
-    ChannelPlugin, Error, Message, Receipt, Recipient, Switchboard,
+    register_channel, Capabilities, Channel, ChannelInfo, ContentKind, Error, Message, Receipt,
+    Recipient, RecipientKind, Switchboard,
 };
 use switchboard_tests as _;
 
@@ -16,26 +17,21 @@ impl Channel for Echo {
     fn info(&self) -> &ChannelInfo {
         &self.0
     }
-    fn validate(&self, _: &Message) -> Result<(), Error> {
+    fn check_rules(&self, _: &Message, _: &mut Violations) -> Result<(), Error> {
         Ok(())
     }
-    async fn send(&self, m: &Message) -> Result<Receipt, Error> {
-        Ok(Receipt {
-            channel: self.0.name.clone(),
-            message_id: format!("echo:{}", m.to.id),
-            recipient_id: None,
-            status: AcceptanceStatus::Accepted,
-        })
+    async fn send_validated(&self, m: &Message) -> Result<Receipt, Error> {
+        Ok(Receipt::new(&self.0.name, format!("echo:{}", m.to.id)))
     }
 }
 
 fn build(config: &ChannelConfig) -> Result<Arc<dyn Channel>, Error> {
-    Ok(Arc::new(Echo(ChannelInfo {
-        name: config.name().into(),
-        platform: "echo".into(),
-        account: "-".into(),
-        capabilities: Capabilities::default(),
-    })))
+    let capabilities = Capabilities::new()
+        .content_kinds([ContentKind::Text])
+        .recipient_kinds([RecipientKind::UserId]);
+    Ok(Arc::new(Echo(
+        ChannelInfo::new(config.name(), "echo", "-").capabilities(capabilities),
+    )))
 }
 
 register_channel!(ChannelPlugin::new("echo", "echoes", build));

@@ -7,11 +7,12 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use switchboard::delivery::{Delivery, RateLimits, RetryPolicy};
-use switchboard::emulator::{Emulator, Failure};
+use switchboard::delivery::{Delivery, RateLimits, RecipientPacing, RetryPolicy};
+use switchboard::emulator::{Emulator, Failure, FailureRate, RateLimit};
+use switchboard::plugin::Violations;
 use switchboard::{
-    AcceptanceStatus, Capabilities, Channel, ChannelInfo, Error, ErrorKind, Message, Receipt,
-    Recipient, Registry,
+    Capabilities, Channel, ChannelInfo, ContentKind, Error, ErrorKind, Message, Receipt, Recipient,
+    RecipientKind, Registry,
 };
 use switchboard_tests as _;
 
@@ -45,7 +46,7 @@ async fn a_thousand_sends_with_20_percent_transient_failures_arrive_exactly_once
     let emulator = Emulator::start().await.unwrap();
     emulator.set_failure_rate(
         "whatsapp",
-        Some((
+        Some(FailureRate::new(
             0.2,
             Failure::Platform {
                 code: 131000,
@@ -204,33 +205,27 @@ impl Channel for Flaky {
     fn info(&self) -> &ChannelInfo {
         &self.info
     }
-    fn validate(&self, _: &Message) -> Result<(), Error> {
+    fn check_rules(&self, _: &Message, _: &mut Violations) -> Result<(), Error> {
         Ok(())
     }
-    async fn send(&self, _: &Message) -> Result<Receipt, Error> {
+    async fn send_validated(&self, _: &Message) -> Result<Receipt, Error> {
         let n = self.calls.fetch_add(1, Ordering::SeqCst);
         if n < self.fail {
             return Err(
                 Error::new(ErrorKind::RateLimited, "slow down").with_retry_after(self.after)
             );
         }
-        Ok(Receipt {
-            channel: "flaky".into(),
-            message_id: format!("m{n}"),
-            recipient_id: None,
-            status: AcceptanceStatus::Accepted,
-        })
+        Ok(Receipt::new("flaky", format!("m{n}")))
     }
 }
 
 fn flaky(fail: u32, after: Duration) -> Arc<Flaky> {
     Arc::new(Flaky {
-        info: ChannelInfo {
-            name: "flaky".into(),
-            platform: "test".into(),
-            account: "-".into(),
-            capabilities: Capabilities::default(),
-        },
+        info: ChannelInfo::new("flaky", "test", "-").capabilities(
+            Capabilities::new()
+                .content_kinds(ContentKind::ALL)
+                .recipient_kinds(RecipientKind::ALL),
+        ),
         calls: AtomicU32::new(0),
         fail,
         after,
@@ -272,13 +267,10 @@ async fn retry_after_is_honoured() {
 async fn the_account_rate_is_never_exceeded() {
     let emulator = Emulator::start().await.unwrap();
     // The emulator refuses the 51st message in any one-second window with 130429.
-    emulator.set_rate_limit("whatsapp", Some((50, 130429)));
+    emulator.set_rate_limit("whatsapp", Some(RateLimit::new(50, 130429)));
     let channel = Delivery::for_channel(raw(&emulator, "whatsapp"))
         .retry(None)
-        .rate_limits(RateLimits {
-            per_account: Some(50),
-            ..RateLimits::default()
-        })
+        .rate_limits(RateLimits::new().per_account(50))
         .build();
     let started = Instant::now();
     let sends = (0..150).map(|i| {
@@ -305,10 +297,9 @@ async fn the_account_rate_is_never_exceeded() {
 async fn a_busy_recipient_does_not_hold_up_the_others() {
     let emulator = Emulator::start().await.unwrap();
     let channel = Delivery::for_channel(raw(&emulator, "whatsapp"))
-        .rate_limits(RateLimits {
-            per_recipient: Some((1, Duration::from_millis(400))),
-            ..RateLimits::default()
-        })
+        .rate_limits(
+            RateLimits::new().per_recipient(RecipientPacing::new(1, Duration::from_millis(400))),
+        )
         .build();
     let busy = to(1);
     let started = Instant::now();
@@ -334,11 +325,11 @@ async fn a_busy_recipient_does_not_hold_up_the_others() {
     assert!(last.duration_since(started) >= Duration::from_millis(800));
     // With a maximum wait, a send refused rather than queued says when to retry.
     let strict = Delivery::for_channel(raw(&emulator, "whatsapp"))
-        .rate_limits(RateLimits {
-            per_recipient: Some((1, Duration::from_secs(6))),
-            max_wait: Some(Duration::from_secs(1)),
-            ..RateLimits::default()
-        })
+        .rate_limits(
+            RateLimits::new()
+                .per_recipient(RecipientPacing::new(1, Duration::from_secs(6)))
+                .max_wait(Duration::from_secs(1)),
+        )
         .retry(None)
         .build();
     strict.send(&Message::text(to(3), "1")).await.unwrap();

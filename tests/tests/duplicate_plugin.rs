@@ -3,7 +3,8 @@
 
 use std::sync::Arc;
 
-use switchboard::{register_channel, Channel, ChannelConfig, ChannelPlugin, Error, ErrorKind};
+use switchboard::plugin::{ChannelConfig, ChannelPlugin};
+use switchboard::{register_channel, Channel, Error, ErrorKind};
 use switchboard_tests as _;
 
 fn build(_: &ChannelConfig) -> Result<Arc<dyn Channel>, Error> {

@@ -5,21 +5,21 @@
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use switchboard::emulator::{Emulator, Failure, EMULATOR_ACCESS_TOKEN};
+use switchboard::emulator::{Emulator, Failure, PairLimit, RateLimit, EMULATOR_ACCESS_TOKEN};
 use switchboard::{Channel, ErrorKind, Message, Recipient, Registry};
 use switchboard_messenger::emulator::EMULATOR_PAGE_ID;
 use switchboard_tests::golden_dir;
 use switchboard_whatsapp::emulator::EMULATOR_PHONE_NUMBER_ID;
 
 struct Raw {
-    client: switchboard::http::reqwest::Client,
+    client: reqwest::Client,
     base: String,
 }
 
 impl Raw {
     fn new(emulator: &Emulator) -> Self {
         Raw {
-            client: switchboard::http::client(Duration::from_secs(10)).unwrap(),
+            client: switchboard::plugin::http::client(Duration::from_secs(10)).unwrap(),
             base: emulator.base_url(),
         }
     }
@@ -558,7 +558,7 @@ async fn each_rule_refuses_with_the_documented_code() {
 #[tokio::test]
 async fn auth_and_unknown_accounts_are_refused_like_the_platform() {
     let emulator = Emulator::start().await.unwrap();
-    let client = switchboard::http::client(Duration::from_secs(5)).unwrap();
+    let client = switchboard::plugin::http::client(Duration::from_secs(5)).unwrap();
     let r = client
         .post(format!("{}{}", emulator.base_url(), cloud()))
         .body(serde_json::to_vec(&text("1")).unwrap())
@@ -601,7 +601,7 @@ async fn channel(emulator: &Emulator, platform: &str) -> std::sync::Arc<dyn Chan
 async fn rate_limits_answer_the_platform_codes_once_exceeded() {
     let emulator = Emulator::start().await.unwrap();
     let wa = channel(&emulator, "whatsapp").await;
-    emulator.set_rate_limit("whatsapp", Some((5, 130429)));
+    emulator.set_rate_limit("whatsapp", Some(RateLimit::new(5, 130429)));
     let mut refused = Vec::new();
     let started = Instant::now();
     for i in 0..8 {
@@ -629,7 +629,7 @@ async fn rate_limits_answer_the_platform_codes_once_exceeded() {
         .unwrap();
 
     emulator.set_rate_limit("whatsapp", None);
-    emulator.set_pair_limit("whatsapp", Some((2, Duration::from_secs(6))));
+    emulator.set_pair_limit("whatsapp", Some(PairLimit::new(2, Duration::from_secs(6))));
     let same = Recipient::phone_number("+16505559999");
     wa.send(&Message::text(same.clone(), "1")).await.unwrap();
     wa.send(&Message::text(same.clone(), "2")).await.unwrap();
@@ -648,14 +648,14 @@ async fn rate_limits_answer_the_platform_codes_once_exceeded() {
 
     let fb = channel(&emulator, "messenger").await;
     for (limit_code, kind) in [(613, ErrorKind::RateLimited), (4, ErrorKind::RateLimited)] {
-        emulator.set_rate_limit("messenger", Some((1, limit_code)));
+        emulator.set_rate_limit("messenger", Some(RateLimit::new(1, limit_code)));
         emulator.advance_clock(Duration::from_secs(2));
         let to = Recipient::user_id("6123456789012345");
         fb.send(&Message::text(to.clone(), "x")).await.unwrap();
         let err = fb.send(&Message::text(to, "y")).await.unwrap_err();
         assert_eq!((err.kind(), err.code()), (kind, Some(limit_code)));
     }
-    emulator.set_rate_limit("whatsapp", Some((1, 80007)));
+    emulator.set_rate_limit("whatsapp", Some(RateLimit::new(1, 80007)));
     emulator.advance_clock(Duration::from_secs(2));
     let to = Recipient::phone_number("+16505550000");
     wa.send(&Message::text(to.clone(), "x")).await.unwrap();
@@ -708,7 +708,8 @@ async fn the_window_refuses_free_form_content_after_24_hours() {
         (ErrorKind::OutsideWindow, Some(10), Some(2018278))
     );
     let tagged = Message::text(psid.clone(), "agent").with_extension(
-        switchboard_messenger::Options::default().tag(switchboard_messenger::Tag::HumanAgent),
+        switchboard_messenger::MessengerOptions::default()
+            .tag(switchboard_messenger::Tag::HumanAgent),
     );
     fb.send(&tagged).await.unwrap();
 

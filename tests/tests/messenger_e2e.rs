@@ -8,8 +8,8 @@ use switchboard::{
 };
 use switchboard_messenger::emulator::EMULATOR_PAGE_ID;
 use switchboard_messenger::{
-    Button, ButtonTemplate, Config, Element, GenericTemplate, Images, MediaTemplate,
-    MediaTemplateType, Messenger, Options, QuickReply, Tag,
+    ButtonTemplate, Element, GenericTemplate, Images, MediaTemplate, Messenger, MessengerButton,
+    MessengerConfig, MessengerOptions, QuickReply, Tag,
 };
 
 fn psid() -> Recipient {
@@ -20,7 +20,7 @@ async fn setup() -> (Emulator, Messenger) {
     let emulator = Emulator::start().await.unwrap();
     let fb = Messenger::new(
         "shop",
-        Config::new(EMULATOR_PAGE_ID, Secret::new(emulator.access_token()))
+        MessengerConfig::new(EMULATOR_PAGE_ID, Secret::new(emulator.access_token()))
             .base_url(emulator.platform_base_url("messenger")),
     )
     .unwrap();
@@ -36,7 +36,7 @@ async fn every_kind_reaches_the_emulator() {
             .reply_to("m_prev")
             .callback_data("order-1042"),
         Message::new(psid(), Media::image_url("https://x.example/a.png"))
-            .with_extension(Options::default().reusable()),
+            .with_extension(MessengerOptions::default().reusable()),
         Message::new(
             psid(),
             Media::new(
@@ -46,55 +46,35 @@ async fn every_kind_reaches_the_emulator() {
         ),
         Message::new(
             psid(),
-            Images {
-                urls: vec![
-                    "https://x.example/1.png".into(),
-                    "https://x.example/2.png".into(),
-                ],
-            },
+            Images::new(["https://x.example/1.png", "https://x.example/2.png"]),
         ),
         Message::text(psid(), "Pick").with_extension(
-            Options::default()
+            MessengerOptions::default()
                 .quick_reply(QuickReply::text("Red", "RED"))
                 .quick_reply(QuickReply::user_email()),
         ),
         Message::new(
             psid(),
-            ReplyButtons {
-                body: "Confirm?".into(),
-                buttons: vec![ReplyButton::new("YES", "Yes")],
-                header: None,
-                footer: None,
-            },
+            ReplyButtons::new("Confirm?", vec![ReplyButton::new("YES", "Yes")]),
         ),
         Message::new(
             psid(),
-            ButtonTemplate {
-                text: "Next?".into(),
-                buttons: vec![
-                    Button::web_url("Site", "https://x.example"),
-                    Button::phone_number("Call", "+16505551234"),
+            ButtonTemplate::new(
+                "Next?",
+                vec![
+                    MessengerButton::web_url("Site", "https://x.example"),
+                    MessengerButton::phone_number("Call", "+16505551234"),
                 ],
-            },
+            ),
         ),
-        Message::new(
-            psid(),
-            GenericTemplate {
-                elements: vec![Element::new("Hat")],
-            },
+        Message::new(psid(), GenericTemplate::new(vec![Element::new("Hat")])),
+        Message::new(psid(), MediaTemplate::video_id("42")),
+        Message::text(psid(), "An agent replies").with_extension(
+            MessengerOptions::default()
+                .tag(Tag::HumanAgent)
+                .persona("persona-1"),
         ),
-        Message::new(
-            psid(),
-            MediaTemplate {
-                media_type: MediaTemplateType::Video,
-                attachment_id: Some("42".into()),
-                url: None,
-                buttons: vec![],
-            },
-        ),
-        Message::text(psid(), "An agent replies")
-            .with_extension(Options::default().tag(Tag::HumanAgent).persona("persona-1")),
-        Message::text(psid(), "Update").with_extension(Options::default().update()),
+        Message::text(psid(), "Update").with_extension(MessengerOptions::default().update()),
     ];
     for m in &messages {
         let r = fb.send(m).await.unwrap_or_else(|e| panic!("{e}"));
@@ -129,26 +109,14 @@ async fn sender_actions_and_reactions_reach_the_emulator_alone() {
         SenderActionKind::MarkSeen,
     ] {
         let r = fb
-            .send(&Message::new(
-                psid(),
-                SenderAction {
-                    action,
-                    message_id: None,
-                },
-            ))
+            .send(&Message::new(psid(), SenderAction::new(action)))
             .await
             .unwrap();
         assert_eq!(r.message_id, "");
         assert_eq!(r.recipient_id.as_deref(), Some("6123456789012345"));
     }
     let r = fb
-        .send(&Message::new(
-            psid(),
-            Reaction {
-                message_id: "m_9".into(),
-                emoji: "😀".into(),
-            },
-        ))
+        .send(&Message::new(psid(), Reaction::new("m_9", "😀")))
         .await
         .unwrap();
     assert_eq!(r.message_id, "m_9");
@@ -189,7 +157,7 @@ async fn receipts_have_no_recipient_id_for_user_ref_and_phone_number() {
 async fn a_retired_tag_sent_anyway_gets_the_platform_error_100() {
     let (emulator, fb) = setup().await;
     let msg = Message::text(psid(), "x").with_extension(
-        Options::default()
+        MessengerOptions::default()
             .tag(Tag::PostPurchaseUpdate)
             .send_retired_tag_anyway(),
     );

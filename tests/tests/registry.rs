@@ -38,7 +38,7 @@ fn a_channel_name_defined_twice_is_an_error() {
         std::sync::Arc::new(
             switchboard_whatsapp::WhatsApp::new(
                 "x",
-                switchboard_whatsapp::Config::cloud("1", switchboard::Secret::new("t")),
+                switchboard_whatsapp::WhatsAppConfig::cloud("1", switchboard::Secret::new("t")),
             )
             .unwrap(),
         )
@@ -93,7 +93,7 @@ fn config_debug_never_shows_a_literal_token() {
     ))
     .unwrap();
     assert!(!format!("{configs:?}").contains(token));
-    let parsed: switchboard_messenger::Config = configs[0].deserialize().unwrap();
+    let parsed = switchboard_messenger::MessengerConfig::from_config(&configs[0]).unwrap();
     assert!(!format!("{parsed:?}").contains(token));
     let channel = switchboard_messenger::Messenger::new("m", parsed).unwrap();
     assert!(!format!("{channel:?}").contains(token));

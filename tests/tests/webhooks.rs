@@ -10,10 +10,11 @@ use serde_json::{json, Value};
 use switchboard::emulator::{Emulator, Failure};
 use switchboard::webhook::service::{router, WebhookConfig};
 use switchboard::webhook::{
-    sign, DeliveryStatus, Event, EventKind, InboundContent, ManualClock, WindowPolicy,
+    DeliveryStatus, Event, EventKind, InboundContent, ManualClock, WebhookAuth, WindowPolicy,
     WindowTracker,
 };
 use switchboard::{Channel, ErrorKind, MediaKind, Message, Recipient, Registry, Secret};
+use switchboard_graph::webhook::{sign, HubAuth};
 use switchboard_messenger::webhook as fb;
 use switchboard_tests::golden_dir;
 use switchboard_whatsapp::webhook as wa;
@@ -221,12 +222,17 @@ async fn wait_for(inbox: &Inbox, n: usize) -> Vec<Event> {
 }
 
 async fn post(url: &str, body: &[u8], signature: Option<&str>) -> u16 {
-    let client = switchboard::http::client(Duration::from_secs(5)).unwrap();
+    let client = switchboard::plugin::http::client(Duration::from_secs(5)).unwrap();
     let mut req = client.post(url).body(body.to_vec());
     if let Some(s) = signature {
         req = req.header("x-hub-signature-256", s);
     }
     req.send().await.unwrap().status().as_u16()
+}
+
+/// Graph webhook authentication with `app_secret` and `verify_token`.
+fn hub(app_secret: Secret, verify_token: Secret) -> Arc<dyn WebhookAuth> {
+    Arc::new(HubAuth::new(app_secret, verify_token).unwrap())
 }
 
 const TEXT: &[u8] = br#"{"object":"page","entry":[{"id":"1","time":1,"messaging":[{"sender":{"id":"42"},"recipient":{"id":"1"},"timestamp":1,"message":{"mid":"m_1","text":"hi"}}]}]}"#;
@@ -235,8 +241,7 @@ const TEXT: &[u8] = br#"{"object":"page","entry":[{"id":"1","time":1,"messaging"
 async fn the_service_checks_signatures_and_answers_the_handshake() {
     let secret = Secret::new("app-secret");
     let (url, inbox) = receiver(WebhookConfig::new(
-        secret.clone(),
-        Secret::new("verify-me"),
+        hub(secret.clone(), Secret::new("verify-me")),
         fb::parse,
     ))
     .await;
@@ -270,7 +275,7 @@ async fn the_service_checks_signatures_and_answers_the_handshake() {
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert_eq!(inbox.lock().unwrap().len(), 1);
 
-    let client = switchboard::http::client(Duration::from_secs(5)).unwrap();
+    let client = switchboard::plugin::http::client(Duration::from_secs(5)).unwrap();
     let ok = client
         .get(format!(
             "{url}?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=1158201444"
@@ -295,12 +300,11 @@ async fn statuses_from_the_emulator_arrive_signed_sent_delivered_read() {
     let emulator = Emulator::start().await.unwrap();
     let secret = Secret::new("emulator-app-secret");
     let (url, inbox) = receiver(WebhookConfig::new(
-        secret.clone(),
-        Secret::new("v"),
+        hub(secret.clone(), Secret::new("v")),
         wa::parse,
     ))
     .await;
-    emulator.set_webhook("whatsapp", &url, secret);
+    emulator.set_webhook("whatsapp", &url, secret).unwrap();
     let registry = Registry::discover().unwrap();
     let channel = registry
         .build(&emulator.channel_config("whatsapp", "wa").unwrap())
@@ -374,12 +378,11 @@ async fn messenger_deliveries_and_reads_arrive_from_the_emulator() {
     let emulator = Emulator::start().await.unwrap();
     let secret = Secret::new("page-app-secret");
     let (url, inbox) = receiver(WebhookConfig::new(
-        secret.clone(),
-        Secret::new("v"),
+        hub(secret.clone(), Secret::new("v")),
         fb::parse,
     ))
     .await;
-    emulator.set_webhook("messenger", &url, secret);
+    emulator.set_webhook("messenger", &url, secret).unwrap();
     let registry = Registry::discover().unwrap();
     let channel = registry
         .build(&emulator.channel_config("messenger", "fb").unwrap())
@@ -402,10 +405,10 @@ async fn the_window_opens_with_inbound_messages_and_closes_after_24_hours() {
     let clock = Arc::new(ManualClock::new(1_800_000_000_000));
     let tracker = Arc::new(WindowTracker::with_clock(clock.clone()));
     let secret = Secret::new("s");
-    let config = WebhookConfig::new(secret.clone(), Secret::new("v"), wa::parse)
+    let config = WebhookConfig::new(hub(secret.clone(), Secret::new("v")), wa::parse)
         .window_tracker(tracker.clone());
     let (url, inbox) = receiver(config).await;
-    emulator.set_webhook("whatsapp", &url, secret);
+    emulator.set_webhook("whatsapp", &url, secret).unwrap();
     let registry = Registry::discover().unwrap();
     let inner = registry
         .build(&emulator.channel_config("whatsapp", "wa").unwrap())
@@ -469,7 +472,8 @@ async fn messenger_human_agent_is_allowed_for_7_days_where_enabled() {
     let psid = "6123456789012345";
     tracker.record_inbound_at("messenger", psid, 0);
     let human = Message::text(Recipient::user_id(psid), "An agent here").with_extension(
-        switchboard_messenger::Options::default().tag(switchboard_messenger::Tag::HumanAgent),
+        switchboard_messenger::MessengerOptions::default()
+            .tag(switchboard_messenger::Tag::HumanAgent),
     );
     let plain = Message::text(Recipient::user_id(psid), "Hi");
     let strict = WindowPolicy::new(
@@ -633,9 +637,12 @@ fn random_bytes_and_random_json_never_panic_any_parser() {
         };
         let _ = wa::parse(&body);
         let _ = fb::parse(&body);
-        let _ = switchboard::graph::parse_graph_error(Some(400), &body);
-        let _ =
-            switchboard::webhook::verify_signature(&secret, &body, std::str::from_utf8(&body).ok());
+        let _ = switchboard_graph::errors::parse_graph_error(Some(400), &body);
+        let _ = switchboard_graph::webhook::verify_signature(
+            &secret,
+            &body,
+            std::str::from_utf8(&body).ok(),
+        );
         let _ = serde_json::from_slice::<Message>(&body);
     }
 }

@@ -1,16 +1,17 @@
 //! Every WhatsApp message kind goes through the emulator end to end, on both
 //! dialects where the kind exists, and the emulator records the body sent.
 
+use switchboard::contact::{Contact, ContactName};
 use switchboard::emulator::Emulator;
 use switchboard::{
-    Channel, Choice, ChoiceList, ChoiceSection, Contact, ContactName, Contacts, Location, Media,
-    MediaKind, MediaSource, Message, Reaction, Recipient, ReplyButton, ReplyButtons, Secret,
-    SenderAction, SenderActionKind, Text,
+    Channel, Choice, ChoiceList, ChoiceSection, Contacts, Location, Media, MediaKind, MediaSource,
+    Message, Reaction, Recipient, ReplyButton, ReplyButtons, Secret, SenderAction,
+    SenderActionKind, Text,
 };
 use switchboard_whatsapp::emulator::EMULATOR_PHONE_NUMBER_ID;
 use switchboard_whatsapp::{
-    Config, FlowAction, FlowRef, Header, Interactive, InteractiveAction, MediaRef, Options,
-    Parameter, ProductSection, Template, Ttl, WhatsApp,
+    FlowAction, FlowRef, Header, Interactive, InteractiveAction, MediaRef, Parameter,
+    ProductSection, Template, Ttl, WhatsApp, WhatsAppConfig, WhatsAppOptions,
 };
 
 fn to() -> Recipient {
@@ -18,20 +19,14 @@ fn to() -> Recipient {
 }
 
 fn messages() -> Vec<(&'static str, Message)> {
-    let list = ChoiceList {
-        body: "Pick a slot".into(),
-        button: "Slots".into(),
-        sections: vec![ChoiceSection {
-            title: None,
-            rows: vec![Choice {
-                id: "mon".into(),
-                title: "Monday".into(),
-                description: Some("9-12".into()),
-            }],
-        }],
-        header: Some("Booking".into()),
-        footer: None,
-    };
+    let list = ChoiceList::new(
+        "Pick a slot",
+        "Slots",
+        vec![ChoiceSection::new(vec![
+            Choice::new("mon", "Monday").description("9-12")
+        ])],
+    )
+    .header("Booking");
     vec![
         (
             "text",
@@ -73,49 +68,26 @@ fn messages() -> Vec<(&'static str, Message)> {
             "location",
             Message::new(
                 to(),
-                Location {
-                    latitude: 51.5,
-                    longitude: -0.12,
-                    name: Some("Shop".into()),
-                    address: Some("1 High St".into()),
-                },
+                Location::new(51.5, -0.12).name("Shop").address("1 High St"),
             ),
         ),
         (
             "contacts",
-            Message::new(
-                to(),
-                Contacts {
-                    contacts: vec![Contact {
-                        name: ContactName {
-                            formatted_name: "Ada".into(),
-                            ..Default::default()
-                        },
-                        ..Default::default()
-                    }],
-                },
-            ),
+            Message::new(to(), Contacts::new([Contact::new(ContactName::new("Ada"))])),
         ),
         (
             "reaction",
-            Message::new(
-                to(),
-                Reaction {
-                    message_id: "wamid.1".into(),
-                    emoji: "👍".into(),
-                },
-            ),
+            Message::new(to(), Reaction::new("wamid.1", "👍")),
         ),
         (
             "interactive",
             Message::new(
                 to(),
-                ReplyButtons {
-                    body: "Confirm?".into(),
-                    buttons: vec![ReplyButton::new("y", "Yes"), ReplyButton::new("n", "No")],
-                    header: None,
-                    footer: Some("Reply below".into()),
-                },
+                ReplyButtons::new(
+                    "Confirm?",
+                    vec![ReplyButton::new("y", "Yes"), ReplyButton::new("n", "No")],
+                )
+                .footer("Reply below"),
             ),
         ),
         ("interactive", Message::new(to(), list)),
@@ -139,7 +111,7 @@ fn cloud_only() -> Vec<(&'static str, Message)> {
                 to(),
                 Media::new(MediaKind::Audio, MediaSource::Id("7".into())),
             )
-            .with_extension(Options::default().voice()),
+            .with_extension(WhatsAppOptions::default().voice()),
         ),
         (
             "interactive",
@@ -157,10 +129,7 @@ fn cloud_only() -> Vec<(&'static str, Message)> {
                 to(),
                 Interactive::new(InteractiveAction::ProductList {
                     catalog_id: "c1".into(),
-                    sections: vec![ProductSection {
-                        title: Some("Bread".into()),
-                        product_retailer_ids: vec!["sku1".into(), "sku2".into()],
-                    }],
+                    sections: vec![ProductSection::new(["sku1", "sku2"]).title("Bread")],
                 })
                 .header(Header::text("Our bakery"))
                 .body("Fresh today"),
@@ -180,14 +149,9 @@ fn cloud_only() -> Vec<(&'static str, Message)> {
             "interactive",
             Message::new(
                 to(),
-                Interactive::new(InteractiveAction::Flow(FlowAction {
-                    flow: FlowRef::Name("signup".into()),
-                    flow_cta: "Sign up".into(),
-                    flow_token: Some("tok".into()),
-                    mode: None,
-                    flow_action: None,
-                    flow_action_payload: None,
-                }))
+                Interactive::new(InteractiveAction::Flow(
+                    FlowAction::new(FlowRef::Name("signup".into()), "Sign up").flow_token("tok"),
+                ))
                 .body("Join"),
             ),
         ),
@@ -226,7 +190,7 @@ async fn every_kind_reaches_the_cloud_emulator() {
     let emulator = Emulator::start().await.unwrap();
     let wa = WhatsApp::new(
         "wa",
-        Config::cloud(
+        WhatsAppConfig::cloud(
             EMULATOR_PHONE_NUMBER_ID,
             Secret::new(emulator.access_token()),
         )
@@ -260,10 +224,7 @@ async fn every_kind_reaches_the_cloud_emulator() {
         let r = wa
             .send(&Message::new(
                 to(),
-                SenderAction {
-                    action,
-                    message_id: Some("wamid.in1".into()),
-                },
+                SenderAction::new(action).message_id("wamid.in1"),
             ))
             .await
             .unwrap();
@@ -279,7 +240,7 @@ async fn every_on_premises_kind_reaches_the_on_premises_emulator() {
     let emulator = Emulator::start().await.unwrap();
     let wa = WhatsApp::new(
         "wa-onprem",
-        Config::on_premises(
+        WhatsAppConfig::on_premises(
             emulator.platform_base_url("whatsapp"),
             Secret::new(emulator.access_token()),
         ),
@@ -289,7 +250,7 @@ async fn every_on_premises_kind_reaches_the_on_premises_emulator() {
     all.push((
         "text",
         Message::text(to(), "ttl")
-            .with_extension(Options::default().ttl(Ttl::Iso8601("P7D".into()))),
+            .with_extension(WhatsAppOptions::default().ttl(Ttl::Iso8601("P7D".into()))),
     ));
     all.push((
         "template",

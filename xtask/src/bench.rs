@@ -17,11 +17,11 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use switchboard::delivery::{Delivery, RateLimits};
-use switchboard::emulator::Emulator;
+use switchboard::emulator::{Emulator, RateLimit};
 use switchboard::{
     Channel, Choice, ChoiceList, ChoiceSection, Message, Recipient, Registry, Secret,
 };
-use switchboard_whatsapp::{Config, WhatsApp};
+use switchboard_whatsapp::{WhatsApp, WhatsAppConfig};
 
 /// The best of `rounds` timings of `iterations` calls, per call.
 fn per_call(rounds: u32, iterations: u32, mut f: impl FnMut()) -> Duration {
@@ -104,33 +104,25 @@ struct BareRow<'a> {
 
 fn list_message() -> Message {
     let rows = |s: usize| {
-        (0..5)
-            .map(|r| Choice {
-                id: format!("s{s}-r{r}"),
-                title: format!("Option {r}"),
-                description: Some("Next day delivery".into()),
-            })
-            .collect()
+        (0..5).map(move |r| {
+            Choice::new(format!("s{s}-r{r}"), format!("Option {r}"))
+                .description("Next day delivery")
+        })
     };
+    let sections = (0..2).map(|s| ChoiceSection::new(rows(s)).title(format!("Section {s}")));
     Message::new(
         Recipient::phone_number("+16505551234"),
-        ChoiceList {
-            body: "Which shipping option do you prefer?".into(),
-            button: "Shipping Options".into(),
-            header: Some("Choose Shipping Option".into()),
-            footer: None,
-            sections: (0..2)
-                .map(|s| ChoiceSection {
-                    title: Some(format!("Section {s}")),
-                    rows: rows(s),
-                })
-                .collect(),
-        },
+        ChoiceList::new(
+            "Which shipping option do you prefer?",
+            "Shipping Options",
+            sections,
+        )
+        .header("Choose Shipping Option"),
     )
 }
 
 fn serialize_ratios(out: &mut String) {
-    let wa = WhatsApp::new("wa", Config::cloud("1", Secret::new("t"))).expect("channel");
+    let wa = WhatsApp::new("wa", WhatsAppConfig::cloud("1", Secret::new("t"))).expect("channel");
     let text = Message::text(
         Recipient::phone_number("+16505551234"),
         "Your order #1042 has shipped and arrives on Friday.",
@@ -269,8 +261,8 @@ async fn raw_reqwest(url: String, token: &str, n: usize, concurrency: usize) -> 
     n as f64 / start.elapsed().as_secs_f64()
 }
 
-fn reqwest_client() -> switchboard::http::reqwest::Client {
-    switchboard::http::client(Duration::from_secs(30)).expect("client")
+fn reqwest_client() -> reqwest::Client {
+    switchboard::plugin::http::client(Duration::from_secs(30)).expect("client")
 }
 
 fn bytes_body() -> Vec<u8> {
@@ -326,17 +318,14 @@ async fn throughput(out: &mut String) -> f64 {
 
 async fn achieved_rate(out: &mut String) {
     let emulator = Emulator::start().await.expect("emulator");
-    emulator.set_rate_limit("whatsapp", Some((80, 130429)));
+    emulator.set_rate_limit("whatsapp", Some(RateLimit::new(80, 130429)));
     let registry = Registry::discover().expect("registry");
     let raw = registry
         .build(&emulator.channel_config("whatsapp", "wa").expect("config"))
         .expect("channel");
     let stack = Delivery::for_channel(raw)
         .retry(None)
-        .rate_limits(RateLimits {
-            per_account: Some(80),
-            ..RateLimits::default()
-        })
+        .rate_limits(RateLimits::new().per_account(80))
         .build();
     let deadline = Instant::now() + Duration::from_secs(10);
     let start = Instant::now();
@@ -471,7 +460,7 @@ pub fn client(args: &[String]) -> Result<(), String> {
     rt.block_on(async {
         let wa = WhatsApp::new(
             "wa",
-            Config::cloud(
+            WhatsAppConfig::cloud(
                 switchboard_whatsapp::emulator::EMULATOR_PHONE_NUMBER_ID,
                 Secret::new(switchboard::emulator::EMULATOR_ACCESS_TOKEN),
             )

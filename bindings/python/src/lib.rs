@@ -13,7 +13,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use switchboard::emulator::{Emulator, Failure};
+use switchboard::emulator::{Emulator, Failure, FailureRate, PairLimit, RateLimit};
 use switchboard::{Channel, ErrorKind, Message, Receipt, Recipient, Registry, Secret, Text};
 
 // The linking caveat: reference every channel crate the module ships.
@@ -247,7 +247,7 @@ impl PyMessage {
                     o
                 };
                 m.extensions
-                    .insert_data(from_python::<switchboard::ChannelData>(
+                    .insert_data(from_python::<switchboard::plugin::ChannelData>(
                         py, &data, "option",
                     )?);
             }
@@ -533,9 +533,9 @@ impl PyWhatsApp {
     ) -> PyResult<(Self, PyChannel)> {
         let token = secret(access_token)?;
         let mut config = match dialect {
-            "cloud" => whatsapp::Config::cloud(phone_number_id.unwrap_or_default(), token),
+            "cloud" => whatsapp::WhatsAppConfig::cloud(phone_number_id.unwrap_or_default(), token),
             "on_premises" => {
-                whatsapp::Config::on_premises(base_url.clone().unwrap_or_default(), token)
+                whatsapp::WhatsAppConfig::on_premises(base_url.clone().unwrap_or_default(), token)
             }
             other => {
                 return Err(PyValueError::new_err(format!(
@@ -586,7 +586,7 @@ impl PyMessenger {
         timeout: Option<f64>,
         name: &str,
     ) -> PyResult<(Self, PyChannel)> {
-        let mut config = messenger::Config::new(page_id, secret(access_token)?);
+        let mut config = messenger::MessengerConfig::new(page_id, secret(access_token)?);
         if let Some(url) = base_url {
             config = config.base_url(url);
         }
@@ -900,7 +900,10 @@ impl PyEmulator {
         status: Option<u16>,
     ) -> PyResult<()> {
         let setting = match rate {
-            Some(r) => Some((r, failure(code, subcode, status, None, None)?)),
+            Some(r) => Some(FailureRate::new(
+                r,
+                failure(code, subcode, status, None, None)?,
+            )),
             None => None,
         };
         self.with(|e| {
@@ -921,7 +924,7 @@ impl PyEmulator {
     ) -> PyResult<()> {
         let code = code.unwrap_or(if platform == "messenger" { 613 } else { 130429 });
         self.with(|e| {
-            e.set_rate_limit(platform, per_second.map(|r| (r, code)));
+            e.set_rate_limit(platform, per_second.map(|r| RateLimit::new(r, code)));
             Ok(())
         })
     }
@@ -931,7 +934,7 @@ impl PyEmulator {
     fn set_pair_limit(&self, platform: &str, max: Option<u32>, seconds: f64) -> PyResult<()> {
         let per = duration(seconds)?;
         self.with(|e| {
-            e.set_pair_limit(platform, max.map(|m| (m, per)));
+            e.set_pair_limit(platform, max.map(|m| PairLimit::new(m, per)));
             Ok(())
         })
     }
@@ -978,10 +981,7 @@ impl PyEmulator {
     /// Posts ``platform``'s webhooks to ``url``, signed with ``app_secret``.
     fn set_webhook(&self, platform: &str, url: String, app_secret: &str) -> PyResult<()> {
         let secret = secret(app_secret)?;
-        self.with(|e| {
-            e.set_webhook(platform, url, secret);
-            Ok(())
-        })
+        self.with(|e| e.set_webhook(platform, url, secret).map_err(py_err))
     }
 
     /// Posts an inbound text from ``sender`` to ``platform``'s webhook; returns its id.
@@ -1031,7 +1031,7 @@ fn parser(platform: &str) -> PyResult<switchboard::webhook::ParseFn> {
 #[pyfunction]
 #[pyo3(signature = (app_secret, body, header))]
 fn verify_signature(app_secret: &str, body: &[u8], header: Option<&str>) -> PyResult<()> {
-    switchboard::webhook::verify_signature(&secret(app_secret)?, body, header)
+    switchboard_graph::webhook::verify_signature(&secret(app_secret)?, body, header)
         .map_err(webhook_error)
 }
 
@@ -1043,7 +1043,7 @@ fn handshake(
     params: std::collections::HashMap<String, String>,
     verify_token: &str,
 ) -> PyResult<String> {
-    switchboard::webhook::handshake(&params, &secret(verify_token)?).map_err(webhook_error)
+    switchboard_graph::webhook::handshake(&params, &secret(verify_token)?).map_err(webhook_error)
 }
 
 /// Parses a webhook body of ``platform`` ("whatsapp" or "messenger") into
@@ -1081,11 +1081,10 @@ impl PyWebhookServer {
         port: u16,
     ) -> PyResult<Self> {
         use switchboard::webhook::service::{router, WebhookConfig};
-        let config = WebhookConfig::new(
-            secret(app_secret)?,
-            secret(verify_token)?,
-            parser(platform)?,
-        );
+        let auth =
+            switchboard_graph::webhook::HubAuth::new(secret(app_secret)?, secret(verify_token)?)
+                .map_err(py_err)?;
+        let config = WebhookConfig::new(Arc::new(auth), parser(platform)?);
         let handler = Arc::new(handler);
         let app = axum::Router::new().nest(
             path,

@@ -10,15 +10,16 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use axum::routing::post;
 use serde_json::{json, Map, Value};
 use switchboard::emulator::{
-    detached, graph_access_token, graph_error_response, EmulatorContext, EmulatorPlugin, Failure,
-    Gate, PlatformEmulator, Record, EMULATOR_ACCESS_TOKEN,
+    detached, EmulatorContext, EmulatorPlugin, Gate, PlatformEmulator, Record, WebhookSigner,
+    EMULATOR_ACCESS_TOKEN,
 };
 use switchboard::{register_emulator, Recipient};
+use switchboard_graph::emulator::{error_response, handle, Checked, GraphRules, Refusal};
 
 /// The Facebook Page id the emulator serves.
 pub const EMULATOR_PAGE_ID: &str = "109876543210987";
@@ -45,11 +46,8 @@ pub struct MessengerEmulator {
     next_id: AtomicU64,
 }
 
-/// A refusal: HTTP status, Graph code, subcode, message.
-struct Refusal(u16, i64, Option<i64>, String);
-
 fn invalid(message: impl Into<String>) -> Refusal {
-    Refusal(400, 100, None, message.into())
+    Refusal::new(400, 100, message)
 }
 
 /// The HTTP status and title the Graph API uses for an injected code.
@@ -423,111 +421,76 @@ fn attachment_rules(a: &Value) -> Result<(), Refusal> {
     }
 }
 
-impl MessengerEmulator {
-    fn refuse(&self, r: Refusal) -> Response {
-        let Refusal(status, code, subcode, message) = r;
-        graph_error_response(status, code, subcode, &message, None)
+/// The recipient key a valid request uses.
+fn recipient_key(obj: &Map<String, Value>) -> &'static str {
+    let recipient = obj.get("recipient").and_then(Value::as_object);
+    RECIPIENT_KEYS
+        .iter()
+        .copied()
+        .find(|k| recipient.is_some_and(|r| r.contains_key(*k)))
+        .unwrap_or("id")
+}
+
+impl GraphRules for MessengerEmulator {
+    type Api = ();
+    const PLATFORM: &'static str = crate::PLATFORM;
+
+    fn context(&self) -> &EmulatorContext {
+        &self.context
     }
 
-    async fn handle(
-        &self,
-        page: &str,
-        headers: &HeaderMap,
-        query: &HashMap<String, String>,
-        body: &[u8],
-    ) -> Response {
-        if let Some(latency) = self.context.latency(crate::PLATFORM) {
-            tokio::time::sleep(latency).await;
+    fn code_refusal(&self, _: (), code: i64, subcode: Option<i64>) -> Refusal {
+        let (status, title) = describe_code(code);
+        Refusal::new(status, code, title).subcode(subcode)
+    }
+
+    fn gate_refusal(&self, api: (), gate: Gate) -> Refusal {
+        match gate {
+            // Outside the standard window only tagged messages go (api-contract §7).
+            Gate::OutsideWindow => Refusal::new(
+                403,
+                10,
+                "(#10) This message is sent outside of allowed window.",
+            )
+            .subcode(Some(2018278)),
+            Gate::RateLimited(code) => self.code_refusal(api, code, None),
+            _ => Refusal::new(400, 613, "Calls to this api have exceeded the rate limit."),
         }
-        let mut delivery_failed = false;
-        let mut failure = self.context.next_failure(crate::PLATFORM);
-        if let Some(Failure::Hang(d)) = failure {
-            tokio::time::sleep(d).await;
-            failure = None;
+    }
+
+    fn error_response(&self, _: (), refusal: Refusal) -> Response {
+        error_response(&refusal, None)
+    }
+
+    fn query_token_allowed(&self, _: ()) -> bool {
+        true
+    }
+
+    fn check_account(&self, _: (), page: &str) -> Result<(), Refusal> {
+        if page == EMULATOR_PAGE_ID || page == "me" {
+            return Ok(());
         }
-        if let Some(f) = failure {
-            match f {
-                Failure::Status(s) => {
-                    return StatusCode::from_u16(s)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-                        .into_response()
-                }
-                Failure::Platform { code, subcode } => {
-                    let (status, title) = describe_code(code);
-                    return graph_error_response(status, code, subcode, title, None);
-                }
-                // Messenger has no failed-status webhook: the message is simply never delivered.
-                Failure::DeliveryFailed { .. } => delivery_failed = true,
-                _ => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-            }
-        }
-        match graph_access_token(headers, query) {
-            Some(t) if t == EMULATOR_ACCESS_TOKEN => {}
-            Some(_) => {
-                return self.refuse(Refusal(
-                    401,
-                    190,
-                    None,
-                    "Invalid OAuth access token - Cannot parse access token".into(),
-                ))
-            }
-            None => return self.refuse(Refusal(
-                401,
-                190,
-                None,
-                "An active access token must be used to query information about the current user."
-                    .into(),
-            )),
-        }
-        if page != EMULATOR_PAGE_ID && page != "me" {
-            return self.refuse(Refusal(
-                400,
-                100,
-                Some(33),
-                format!("Unsupported post request. Object with ID '{page}' does not exist"),
-            ));
-        }
-        let value: Value = match serde_json::from_slice(body) {
-            Ok(v) => v,
-            Err(e) => return self.refuse(invalid(format!("invalid JSON body: {e}"))),
-        };
-        let Some(obj) = value.as_object() else {
-            return self.refuse(invalid("the request body must be a JSON object."));
-        };
-        let (key, recipient) = match validate(obj) {
-            Ok(r) => r,
-            Err(r) => return self.refuse(r),
-        };
-        // Outside the standard window only tagged messages go (api-contract §7).
+        Err(Refusal::new(
+            400,
+            100,
+            format!("Unsupported post request. Object with ID '{page}' does not exist"),
+        )
+        .subcode(Some(33)))
+    }
+
+    fn check(&self, _: (), obj: &Map<String, Value>) -> Result<Checked, Refusal> {
+        let (_, recipient) = validate(obj)?;
         let free_form = obj.get("messaging_type").and_then(Value::as_str) != Some("MESSAGE_TAG");
-        match self.context.gate(crate::PLATFORM, &recipient, free_form) {
-            None => {}
-            Some(Gate::OutsideWindow) => {
-                return self.refuse(Refusal(
-                    403,
-                    10,
-                    Some(2018278),
-                    "(#10) This message is sent outside of allowed window.".into(),
-                ))
-            }
-            Some(Gate::RateLimited(code)) => {
-                let (status, title) = describe_code(code);
-                return self.refuse(Refusal(status, code, None, title.into()));
-            }
-            Some(_) => {
-                return self.refuse(Refusal(
-                    400,
-                    613,
-                    None,
-                    "Calls to this api have exceeded the rate limit.".into(),
-                ))
-            }
-        }
+        Ok(Checked::to(recipient).free_form(free_form))
+    }
+
+    fn answer(&self, _: (), page: &str, checked: &Checked, body: Value) -> (Value, Record) {
         let n = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let obj = body.as_object().cloned().unwrap_or_default();
         // PSIDs are returned for id / comment / post recipients; not for
         // user_ref and phone_number (Send API reference, "Limitations").
-        let recipient_id = match key {
-            "id" => Some(recipient.clone()),
+        let recipient_id = match recipient_key(&obj) {
+            "id" => Some(checked.recipient.clone()),
             "comment_id" | "post_id" => Some(format!("{}", 7_000_000_000_000_000u64 + n)),
             _ => None,
         };
@@ -547,16 +510,15 @@ impl MessengerEmulator {
         let record = Record {
             platform: crate::PLATFORM.to_string(),
             account: page.to_string(),
-            recipient,
+            recipient: checked.recipient.clone(),
             message_id,
-            body: value,
+            body,
         };
-        if !delivery_failed && self.context.has_webhook(crate::PLATFORM) {
-            self.context
-                .post_webhooks(crate::PLATFORM, self.status_webhooks(&record, None));
-        }
-        self.context.record(record);
-        (StatusCode::OK, axum::Json(Value::Object(response))).into_response()
+        (Value::Object(response), record)
+    }
+
+    fn status_webhooks(&self, record: &Record, failed_code: Option<i64>) -> Vec<Vec<u8>> {
+        PlatformEmulator::status_webhooks(self, record, failed_code)
     }
 }
 
@@ -567,7 +529,7 @@ async fn send_api(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    detached(async move { emu.handle(&page, &headers, &query, &body).await }).await
+    detached(async move { handle(&*emu, (), &page, &headers, &query, &body).await }).await
 }
 
 impl PlatformEmulator for MessengerEmulator {
@@ -593,9 +555,10 @@ impl PlatformEmulator for MessengerEmulator {
         Recipient::user_id("6123456789012345")
     }
 
-    fn status_webhooks(&self, record: &Record, _failed_code: Option<i64>) -> Vec<Vec<u8>> {
-        // Sender actions have no message id and no deliveries.
-        if record.message_id.is_empty() {
+    fn status_webhooks(&self, record: &Record, failed_code: Option<i64>) -> Vec<Vec<u8>> {
+        // Sender actions have no message id and no deliveries; Messenger has
+        // no failed-status webhook: a failed message is simply never delivered.
+        if record.message_id.is_empty() || failed_code.is_some() {
             return Vec::new();
         }
         let from = json!({"id": record.recipient});
@@ -619,6 +582,10 @@ impl PlatformEmulator for MessengerEmulator {
             "timestamp": now_ms(), "message": {"mid": mid, "text": text}
         }));
         (mid, body)
+    }
+
+    fn webhook_signer(&self) -> WebhookSigner {
+        switchboard_graph::webhook::signature_headers
     }
 
     fn describe(&self, base_url: &str) -> Vec<String> {

@@ -1,44 +1,30 @@
 //! Messenger error classification, code by code and subcode by subcode
 //! (api-contract §4 table, Messenger rows; Retry column: Y temporary, N not).
 
-use std::time::Duration;
+use switchboard::plugin::ErrorClass;
+use switchboard::ErrorKind;
+use switchboard_graph::errors::ErrorTable;
 
-use switchboard::{Error, ErrorKind};
+/// The Send API's error table: Messenger's own codes and subcodes; the
+/// generic Graph codes come from [`switchboard_graph::errors::generic`].
+pub(crate) const ERRORS: ErrorTable = ErrorTable::new("Graph", classify);
 
-struct Class {
-    kind: ErrorKind,
-    temporary: bool,
-    what: &'static str,
-}
-
-const fn class(kind: ErrorKind, temporary: bool, what: &'static str) -> Class {
-    Class {
-        kind,
-        temporary,
-        what,
-    }
-}
-
-/// The classification of a Graph `code` / `error_subcode` pair from the Send API.
-fn classify(code: i64, subcode: Option<i64>) -> Option<Class> {
+/// The classification of a Messenger `code` / `error_subcode` pair.
+fn classify(code: i64, subcode: Option<i64>) -> Option<ErrorClass> {
     use ErrorKind::*;
+    let class = ErrorClass::new;
     Some(match (code, subcode) {
         // 613/2018338: message-tag misuse; 613/1893016: duplicate opt-in. Not rate limits.
         (613, Some(2018338)) => class(Rejected, false, "message tag used against its policy"),
         (613, Some(1893016)) => class(Rejected, false, "duplicate opt-in request"),
-        (613, _) => class(RateLimited, true, "custom rate limit reached"),
-        (1, _) => class(PlatformUnavailable, true, "unknown API error"),
-        (2, _) => class(PlatformUnavailable, true, "temporary downtime or overload"),
-        (4, _) => class(RateLimited, true, "application request limit reached"),
-        (17, _) => class(RateLimited, true, "user request limit reached"),
-        (32, _) => class(RateLimited, true, "page request limit reached"),
-        (100, Some(2018001)) => class(InvalidRecipient, false, "no matching user found"),
+        (100, Some(2018001)) | (2018001, _) => {
+            class(InvalidRecipient, false, "no matching user found")
+        }
         (100, Some(2018109)) | (2018109, _) => {
             class(InvalidMessage, false, "attachment size exceeds the limit")
         }
-        (2018001, _) => class(InvalidRecipient, false, "no matching user found"),
-        // 100 also covers invalid PSIDs and, since 2026-04-27, retired message tags.
-        (100, _) => class(InvalidMessage, false, "invalid parameter"),
+        // 100 also covers invalid PSIDs and, since 2026-04-27, retired message
+        // tags: the generic "invalid parameter".
         (10, Some(2018278)) | (10, Some(2534022)) => {
             class(OutsideWindow, false, "outside the allowed messaging window")
         }
@@ -48,49 +34,15 @@ fn classify(code: i64, subcode: Option<i64>) -> Option<Class> {
             false,
             "this person can't receive your messages right now",
         ),
-        (10, _) => class(PermissionDenied, false, "permission denied"),
-        (190, _) => class(Unauthorized, false, "access token expired or invalid"),
         (200, Some(2018028)) => class(PermissionDenied, false, "the app is not live"),
-        (200..=299, _) => class(PermissionDenied, false, "API permission missing"),
         (551, Some(1545041)) => class(InvalidRecipient, false, "this person blocked the page"),
         (551, _) => class(
             InvalidRecipient,
             false,
             "this person isn't available right now",
         ),
-        (368, _) => class(
-            PermissionDenied,
-            false,
-            "temporarily blocked for policy violations",
-        ),
         _ => return None,
     })
-}
-
-fn classify_status(status: u16) -> Class {
-    let (kind, temporary, what) = switchboard::graph::classify_status(status);
-    class(kind, temporary, what)
-}
-
-/// Turns a non-success Send API response into a classified error.
-pub(crate) fn error_from_response(
-    channel: &str,
-    status: u16,
-    retry_after: Option<Duration>,
-    body: &[u8],
-) -> Error {
-    let Some(p) = switchboard::graph::parse_graph_error(Some(status), body) else {
-        return switchboard::graph::unparsed_error(channel, "Graph", status, retry_after, body);
-    };
-    let class = classify(p.code, p.subcode).unwrap_or_else(|| classify_status(status));
-    switchboard::graph::classified_error(
-        channel,
-        class.kind,
-        class.temporary,
-        class.what,
-        retry_after,
-        p,
-    )
 }
 
 #[cfg(test)]
@@ -101,7 +53,7 @@ mod tests {
         let body = serde_json::json!({"error": {
             "message": "m", "type": "OAuthException", "code": code,
             "error_subcode": subcode, "fbtrace_id": "Btrace"}});
-        let e = error_from_response("fb", 400, None, body.to_string().as_bytes());
+        let e = ERRORS.error_from_response("fb", 400, None, body.to_string().as_bytes());
         assert_eq!(e.kind(), kind, "code {code}/{subcode:?}");
         assert_eq!(e.is_temporary(), temporary, "code {code}/{subcode:?}");
         assert_eq!(e.code(), Some(code));
@@ -145,10 +97,11 @@ mod tests {
 
     #[test]
     fn unknown_bodies_fall_back_on_status() {
-        let e = error_from_response("fb", 503, Some(Duration::from_secs(2)), b"busy");
+        use std::time::Duration;
+        let e = ERRORS.error_from_response("fb", 503, Some(Duration::from_secs(2)), b"busy");
         assert_eq!(e.kind(), ErrorKind::PlatformUnavailable);
         assert_eq!(e.retry_after(), Some(Duration::from_secs(2)));
-        let e = error_from_response("fb", 400, None, b"{}");
+        let e = ERRORS.error_from_response("fb", 400, None, b"{}");
         assert_eq!(e.kind(), ErrorKind::UnexpectedResponse);
     }
 }

@@ -4,9 +4,57 @@
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use switchboard::{ChannelContent, ChannelPayload, Content};
+use switchboard::plugin::ChannelPayload;
+use switchboard::{ChannelContent, Content};
 
 use crate::PLATFORM;
+
+/// What only Messenger can send: the button, generic and media templates,
+/// and several images in one message. Each converts into
+/// [`switchboard::Content`] with `into()`.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "payload", rename_all = "snake_case")]
+pub enum MessengerContent {
+    /// The button template.
+    ButtonTemplate(ButtonTemplate),
+    /// The generic template (a carousel).
+    GenericTemplate(GenericTemplate),
+    /// The media template.
+    MediaTemplate(MediaTemplate),
+    /// Several images in one message.
+    Images(Images),
+}
+
+impl ChannelPayload for MessengerContent {
+    const CHANNEL: &'static str = PLATFORM;
+
+    fn kind(&self) -> &'static str {
+        match self {
+            MessengerContent::ButtonTemplate(_) => "button_template",
+            MessengerContent::GenericTemplate(_) => "generic_template",
+            MessengerContent::MediaTemplate(_) => "media_template",
+            MessengerContent::Images(_) => "images",
+        }
+    }
+}
+
+impl From<MessengerContent> for Content {
+    fn from(c: MessengerContent) -> Self {
+        Content::Channel(ChannelContent::new(c))
+    }
+}
+
+macro_rules! messenger_content {
+    ($($ty:ident),*) => {
+        $(impl From<$ty> for Content {
+            fn from(value: $ty) -> Self {
+                MessengerContent::$ty(value).into()
+            }
+        })*
+    };
+}
+messenger_content!(ButtonTemplate, GenericTemplate, MediaTemplate, Images);
 
 /// Why a message is sent (`messaging_type`, Send API reference).
 #[non_exhaustive]
@@ -52,6 +100,7 @@ pub enum Tag {
 }
 
 /// What the platform says about a tag, as data a user can read.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TagRules {
     /// The tag.
@@ -136,16 +185,17 @@ impl Tag {
 ///
 /// ```
 /// use switchboard::{Message, Recipient};
-/// use switchboard_messenger::{Options, QuickReply, Tag};
+/// use switchboard_messenger::{MessengerOptions, QuickReply, Tag};
 /// let msg = Message::text(Recipient::user_id("6123456789012345"), "An agent will follow up")
 ///     .with_extension(
-///         Options::default()
+///         MessengerOptions::default()
 ///             .tag(Tag::HumanAgent)
 ///             .quick_reply(QuickReply::text("Thanks!", "THANKS")),
 ///     );
 /// ```
+#[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Options {
+pub struct MessengerOptions {
     /// `messaging_type` (RESPONSE unless set).
     #[serde(default)]
     pub messaging_type: MessagingType,
@@ -166,7 +216,14 @@ pub struct Options {
     pub reusable_attachment: bool,
 }
 
-impl Options {
+impl MessengerOptions {
+    /// Sets `messaging_type` (RESPONSE by default).
+    #[must_use]
+    pub fn messaging_type(mut self, messaging_type: MessagingType) -> Self {
+        self.messaging_type = messaging_type;
+        self
+    }
+
     /// `messaging_type: UPDATE`.
     pub fn update(mut self) -> Self {
         self.messaging_type = MessagingType::Update;
@@ -205,12 +262,16 @@ impl Options {
     }
 }
 
-impl ChannelPayload for Options {
+impl ChannelPayload for MessengerOptions {
     const CHANNEL: &'static str = PLATFORM;
-    const KIND: &'static str = "options";
+
+    fn kind(&self) -> &'static str {
+        "options"
+    }
 }
 
 /// A quick reply button shown under a message.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuickReply {
     /// `text`, `user_phone_number` or `user_email`.
@@ -281,7 +342,7 @@ pub enum QuickReplyType {
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
-pub enum Button {
+pub enum MessengerButton {
     /// Opens a URL.
     WebUrl {
         /// The label (≤20 characters).
@@ -308,10 +369,10 @@ pub enum Button {
     },
 }
 
-impl Button {
+impl MessengerButton {
     /// A URL button.
     pub fn web_url(title: impl Into<String>, url: impl Into<String>) -> Self {
-        Button::WebUrl {
+        MessengerButton::WebUrl {
             title: title.into(),
             url: url.into(),
             webview_height_ratio: None,
@@ -320,7 +381,7 @@ impl Button {
 
     /// A postback button.
     pub fn postback(title: impl Into<String>, payload: impl Into<String>) -> Self {
-        Button::Postback {
+        MessengerButton::Postback {
             title: title.into(),
             payload: payload.into(),
         }
@@ -328,7 +389,7 @@ impl Button {
 
     /// A call button.
     pub fn phone_number(title: impl Into<String>, number: impl Into<String>) -> Self {
-        Button::PhoneNumber {
+        MessengerButton::PhoneNumber {
             title: title.into(),
             payload: number.into(),
         }
@@ -337,9 +398,9 @@ impl Button {
     /// The label.
     pub fn title(&self) -> &str {
         match self {
-            Button::WebUrl { title, .. }
-            | Button::Postback { title, .. }
-            | Button::PhoneNumber { title, .. } => title,
+            MessengerButton::WebUrl { title, .. }
+            | MessengerButton::Postback { title, .. }
+            | MessengerButton::PhoneNumber { title, .. } => title,
         }
     }
 }
@@ -358,44 +419,25 @@ pub enum WebviewHeight {
 }
 
 /// The button template: text with 1–3 buttons.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ButtonTemplate {
     /// The text (≤640 characters).
     pub text: String,
     /// The buttons.
-    pub buttons: Vec<Button>,
-}
-
-impl ChannelPayload for ButtonTemplate {
-    const CHANNEL: &'static str = PLATFORM;
-    const KIND: &'static str = "button_template";
-}
-
-impl From<ButtonTemplate> for Content {
-    fn from(t: ButtonTemplate) -> Self {
-        Content::Channel(ChannelContent::new(t))
-    }
+    pub buttons: Vec<MessengerButton>,
 }
 
 /// The generic template: a carousel of up to 10 elements.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GenericTemplate {
     /// The elements.
     pub elements: Vec<Element>,
 }
 
-impl ChannelPayload for GenericTemplate {
-    const CHANNEL: &'static str = PLATFORM;
-    const KIND: &'static str = "generic_template";
-}
-
-impl From<GenericTemplate> for Content {
-    fn from(t: GenericTemplate) -> Self {
-        Content::Channel(ChannelContent::new(t))
-    }
-}
-
 /// One element of a generic template.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Element {
     /// The title (≤80 characters).
@@ -411,7 +453,7 @@ pub struct Element {
     pub default_action: Option<DefaultAction>,
     /// Up to 3 buttons.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub buttons: Vec<Button>,
+    pub buttons: Vec<MessengerButton>,
 }
 
 impl Element {
@@ -428,6 +470,7 @@ impl Element {
 }
 
 /// The URL opened when an element is tapped (`{"type": "web_url", …}`).
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename = "web_url")]
 pub struct DefaultAction {
@@ -439,6 +482,7 @@ pub struct DefaultAction {
 }
 
 /// The media template: one image or video with optional buttons.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MediaTemplate {
     /// `image` or `video`.
@@ -451,7 +495,7 @@ pub struct MediaTemplate {
     pub url: Option<String>,
     /// Buttons.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub buttons: Vec<Button>,
+    pub buttons: Vec<MessengerButton>,
 }
 
 /// The media of a [`MediaTemplate`].
@@ -465,31 +509,139 @@ pub enum MediaTemplateType {
     Video,
 }
 
-impl ChannelPayload for MediaTemplate {
-    const CHANNEL: &'static str = PLATFORM;
-    const KIND: &'static str = "media_template";
-}
-
-impl From<MediaTemplate> for Content {
-    fn from(t: MediaTemplate) -> Self {
-        Content::Channel(ChannelContent::new(t))
-    }
-}
-
 /// Several images in one message (`message.attachments`, images only, ≤30).
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Images {
     /// The image URLs.
     pub urls: Vec<String>,
 }
 
-impl ChannelPayload for Images {
-    const CHANNEL: &'static str = PLATFORM;
-    const KIND: &'static str = "images";
+impl ButtonTemplate {
+    /// `text` (≤640 characters) with 1–3 `buttons`.
+    pub fn new(
+        text: impl Into<String>,
+        buttons: impl IntoIterator<Item = MessengerButton>,
+    ) -> Self {
+        ButtonTemplate {
+            text: text.into(),
+            buttons: buttons.into_iter().collect(),
+        }
+    }
 }
 
-impl From<Images> for Content {
-    fn from(i: Images) -> Self {
-        Content::Channel(ChannelContent::new(i))
+impl GenericTemplate {
+    /// A carousel of up to 10 `elements`.
+    ///
+    /// ```
+    /// use switchboard_messenger::{Element, GenericTemplate, MessengerButton};
+    /// let carousel = GenericTemplate::new([Element::new("Blue shirt")
+    ///     .subtitle("Cotton, all sizes")
+    ///     .image_url("https://example.com/shirt.png")
+    ///     .button(MessengerButton::postback("Buy", "BUY_SHIRT"))]);
+    /// let content: switchboard::Content = carousel.into();
+    /// ```
+    pub fn new(elements: impl IntoIterator<Item = Element>) -> Self {
+        GenericTemplate {
+            elements: elements.into_iter().collect(),
+        }
+    }
+}
+
+impl Element {
+    /// Adds a subtitle (≤80 characters).
+    #[must_use]
+    pub fn subtitle(mut self, subtitle: impl Into<String>) -> Self {
+        self.subtitle = Some(subtitle.into());
+        self
+    }
+
+    /// Adds an image.
+    #[must_use]
+    pub fn image_url(mut self, url: impl Into<String>) -> Self {
+        self.image_url = Some(url.into());
+        self
+    }
+
+    /// Opens `action` when the element is tapped.
+    #[must_use]
+    pub fn default_action(mut self, action: DefaultAction) -> Self {
+        self.default_action = Some(action);
+        self
+    }
+
+    /// Adds a button (≤3).
+    #[must_use]
+    pub fn button(mut self, button: MessengerButton) -> Self {
+        self.buttons.push(button);
+        self
+    }
+}
+
+impl DefaultAction {
+    /// Opens `url`.
+    pub fn new(url: impl Into<String>) -> Self {
+        DefaultAction {
+            url: url.into(),
+            webview_height_ratio: None,
+        }
+    }
+
+    /// Sets the webview height.
+    #[must_use]
+    pub fn webview_height_ratio(mut self, height: WebviewHeight) -> Self {
+        self.webview_height_ratio = Some(height);
+        self
+    }
+}
+
+impl MediaTemplate {
+    fn new(
+        media_type: MediaTemplateType,
+        attachment_id: Option<String>,
+        url: Option<String>,
+    ) -> Self {
+        MediaTemplate {
+            media_type,
+            attachment_id,
+            url,
+            buttons: Vec::new(),
+        }
+    }
+
+    /// An image uploaded earlier (its attachment id).
+    pub fn image_id(attachment_id: impl Into<String>) -> Self {
+        Self::new(MediaTemplateType::Image, Some(attachment_id.into()), None)
+    }
+
+    /// An image at a Facebook URL.
+    pub fn image_url(url: impl Into<String>) -> Self {
+        Self::new(MediaTemplateType::Image, None, Some(url.into()))
+    }
+
+    /// A video uploaded earlier (its attachment id).
+    pub fn video_id(attachment_id: impl Into<String>) -> Self {
+        Self::new(MediaTemplateType::Video, Some(attachment_id.into()), None)
+    }
+
+    /// A video at a Facebook URL.
+    pub fn video_url(url: impl Into<String>) -> Self {
+        Self::new(MediaTemplateType::Video, None, Some(url.into()))
+    }
+
+    /// Adds a button.
+    #[must_use]
+    pub fn button(mut self, button: MessengerButton) -> Self {
+        self.buttons.push(button);
+        self
+    }
+}
+
+impl Images {
+    /// Several images in one message (≤30 URLs).
+    pub fn new(urls: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Images {
+            urls: urls.into_iter().map(Into::into).collect(),
+        }
     }
 }

@@ -3,16 +3,13 @@
 //! Sources: the Send API reference (../shared/spec/messenger-send-api.ar.txt)
 //! and api-contract §3, §7.
 
-use std::borrow::Cow;
-
+use switchboard::plugin::{Problem, Violations};
 use switchboard::{
-    ChannelData, Content, Error, ErrorKind, MediaKind, MediaSource, Message, Problem,
-    SenderActionKind, Violations,
+    Content, Error, MediaKind, MediaSource, Message, RecipientKind, SenderActionKind,
 };
 
 use crate::model::{
-    Button, ButtonTemplate, GenericTemplate, Images, MediaTemplate, MessagingType, Options,
-    QuickReplyType,
+    MessagingType, MessengerButton, MessengerContent, MessengerOptions, QuickReplyType,
 };
 
 /// Text: 2000 characters (Send API reference "2000 character limit"; api-contract §3).
@@ -38,42 +35,15 @@ pub const ELEMENT_TEXT: usize = 80;
 /// Images in one message (`attachments[]`, images only): ≤30 (api-contract §3).
 pub const MAX_IMAGES: usize = 30;
 
-/// A decoded Messenger-only content value.
-pub(crate) enum Typed<'a> {
-    ButtonTemplate(Cow<'a, ButtonTemplate>),
-    GenericTemplate(Cow<'a, GenericTemplate>),
-    MediaTemplate(Cow<'a, MediaTemplate>),
-    Images(Cow<'a, Images>),
-}
-
-/// Decodes channel content addressed to Messenger.
-pub(crate) fn decode(data: &ChannelData) -> Result<Typed<'_>, Error> {
-    if data.channel() != crate::PLATFORM {
-        return Err(Error::new(
-            ErrorKind::Unsupported,
-            format!(
-                "{} content of channel {} cannot be sent over Messenger",
-                data.kind(),
-                data.channel()
-            ),
-        ));
+/// The body field that carries a recipient of `kind`.
+pub(crate) fn recipient_field(kind: RecipientKind) -> &'static str {
+    match kind {
+        RecipientKind::UserRef => "recipient.user_ref",
+        RecipientKind::CommentId => "recipient.comment_id",
+        RecipientKind::PostId => "recipient.post_id",
+        RecipientKind::PhoneNumber => "recipient.phone_number",
+        _ => "recipient.id",
     }
-    if let Some(t) = data.get::<ButtonTemplate>() {
-        return t.map(Typed::ButtonTemplate);
-    }
-    if let Some(t) = data.get::<GenericTemplate>() {
-        return t.map(Typed::GenericTemplate);
-    }
-    if let Some(t) = data.get::<MediaTemplate>() {
-        return t.map(Typed::MediaTemplate);
-    }
-    if let Some(t) = data.get::<Images>() {
-        return t.map(Typed::Images);
-    }
-    Err(Error::new(
-        ErrorKind::Unsupported,
-        format!("unknown Messenger content kind {:?}", data.kind()),
-    ))
 }
 
 fn link(v: &mut Violations, field: impl FnOnce() -> String, url: &str) {
@@ -89,16 +59,16 @@ fn not_allowed(v: &mut Violations, field: &str, reason: &str) {
     );
 }
 
-fn check_buttons(buttons: &[Button], field: &str, min: usize, v: &mut Violations) {
+fn check_buttons(buttons: &[MessengerButton], field: &str, min: usize, v: &mut Violations) {
     v.count(|| field.into(), buttons.len(), min, MAX_BUTTONS);
     for (i, b) in buttons.iter().enumerate() {
         v.required_max_chars(|| format!("{field}[{i}].title"), b.title(), BUTTON_TITLE);
         match b {
-            Button::WebUrl { url, .. } => link(v, || format!("{field}[{i}].url"), url),
-            Button::Postback { payload, .. } => {
+            MessengerButton::WebUrl { url, .. } => link(v, || format!("{field}[{i}].url"), url),
+            MessengerButton::Postback { payload, .. } => {
                 v.required_max_chars(|| format!("{field}[{i}].payload"), payload, PAYLOAD)
             }
-            Button::PhoneNumber { payload, .. } => {
+            MessengerButton::PhoneNumber { payload, .. } => {
                 v.required(|| format!("{field}[{i}].payload"), payload);
             }
         }
@@ -109,20 +79,18 @@ fn check_buttons(buttons: &[Button], field: &str, min: usize, v: &mut Violations
 pub(crate) fn check(
     channel: &str,
     message: &Message,
-    options: &Options,
+    options: &MessengerOptions,
     v: &mut Violations,
 ) -> Result<(), Error> {
-    v.required(
-        || crate::wire::recipient_field(message.to.kind).into(),
-        &message.to.id,
-    );
+    v.required(|| recipient_field(message.to.kind).into(), &message.to.id);
     let action = matches!(
         message.content,
         Content::SenderAction(_) | Content::Reaction(_)
     );
     let mut neutral_quick_replies = 0;
     match &message.content {
-        Content::Text(t) => v.required_max_chars(|| "message.text".into(), &t.body, TEXT),
+        // Core checks the text against the capabilities (MAX_TEXT_CHARS).
+        Content::Text(_) => {}
         Content::Media(m) => {
             match m.kind {
                 MediaKind::Image | MediaKind::Audio | MediaKind::Video | MediaKind::Document => {}
@@ -208,13 +176,13 @@ pub(crate) fn check(
                 );
             }
         }
-        Content::Channel(c) => match decode(&c.0).map_err(|e| e.with_channel(channel))? {
-            Typed::ButtonTemplate(t) => {
+        Content::Channel(c) => match &*c.decode::<MessengerContent>(channel)? {
+            MessengerContent::ButtonTemplate(t) => {
                 let f = "message.attachment.payload";
                 v.required_max_chars(|| format!("{f}.text"), &t.text, BUTTON_TEMPLATE_TEXT);
                 check_buttons(&t.buttons, &format!("{f}.buttons"), 1, v);
             }
-            Typed::GenericTemplate(t) => {
+            MessengerContent::GenericTemplate(t) => {
                 let f = "message.attachment.payload.elements";
                 v.count(|| f.into(), t.elements.len(), 1, MAX_ELEMENTS);
                 for (i, e) in t.elements.iter().enumerate() {
@@ -231,7 +199,7 @@ pub(crate) fn check(
                     check_buttons(&e.buttons, &format!("{f}[{i}].buttons"), 0, v);
                 }
             }
-            Typed::MediaTemplate(t) => {
+            MessengerContent::MediaTemplate(t) => {
                 let f = "message.attachment.payload.elements[0]";
                 match (&t.attachment_id, &t.url) {
                     (Some(id), None) => {
@@ -247,7 +215,7 @@ pub(crate) fn check(
                 }
                 check_buttons(&t.buttons, &format!("{f}.buttons"), 0, v);
             }
-            Typed::Images(i) => {
+            MessengerContent::Images(i) => {
                 v.count(|| "message.attachments".into(), i.urls.len(), 1, MAX_IMAGES);
                 for (n, url) in i.urls.iter().enumerate() {
                     link(v, || format!("message.attachments[{n}].payload.url"), url);

@@ -17,46 +17,24 @@ use switchboard::webhook::{
     InboundReaction, Postback, ReadWatermark, WebhookError, WindowRule, CUSTOMER_SERVICE_WINDOW,
 };
 use switchboard::{MediaKind, Message};
+use switchboard_graph::webhook::{array, id, text, Envelope};
 
-use crate::model::{MessagingType, Options, Tag};
+use crate::model::{MessagingType, MessengerOptions, Tag};
 use crate::PLATFORM;
-
-fn text(v: &Value, key: &str) -> Option<String> {
-    v.get(key).and_then(Value::as_str).map(String::from)
-}
-
-fn array<'a>(v: &'a Value, key: &str) -> &'a [Value] {
-    v.get(key)
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
-}
 
 /// Parses a Messenger webhook body.
 pub fn parse(body: &[u8]) -> Result<Vec<Event>, WebhookError> {
-    let root: Value = serde_json::from_slice(body)
-        .map_err(|e| WebhookError::InvalidPayload(format!("not JSON: {e}")))?;
-    match root.get("object").and_then(Value::as_str) {
-        Some("page") => {}
-        Some(other) => {
-            return Err(WebhookError::InvalidPayload(format!(
-                "object is {other:?}, not page"
-            )))
-        }
-        None => return Err(WebhookError::InvalidPayload("object is missing".into())),
-    }
-    let mut events = Vec::new();
-    for entry in array(&root, "entry") {
-        let page = match entry.get("id") {
-            Some(Value::String(s)) => s.clone(),
-            Some(Value::Number(n)) => n.to_string(),
-            _ => String::new(),
-        };
-        for m in array(entry, "messaging") {
-            events.push(messaging_event(&page, m));
-        }
-    }
-    Ok(events)
+    let envelope = Envelope::parse(body, "page")?;
+    Ok(envelope
+        .entries
+        .iter()
+        .flat_map(|entry| {
+            entry
+                .messaging
+                .iter()
+                .map(|m| messaging_event(&entry.id, m))
+        })
+        .collect())
 }
 
 fn attachment(a: &Value) -> InboundMedia {
@@ -83,13 +61,7 @@ fn attachment(a: &Value) -> InboundMedia {
 }
 
 fn messaging_event(page: &str, m: &Value) -> Event {
-    let sender = m
-        .pointer("/sender/id")
-        .map(|v| match v {
-            Value::Number(n) => n.to_string(),
-            other => other.as_str().unwrap_or_default().to_string(),
-        })
-        .unwrap_or_default();
+    let sender = id(m.pointer("/sender/id")).unwrap_or_default();
     let timestamp_ms = m.get("timestamp").and_then(Value::as_u64);
     let event = |id: String, kind: EventKind| Event {
         platform: PLATFORM.into(),
@@ -217,8 +189,9 @@ impl WindowRule for Window {
         }
         let options = message
             .extensions
-            .get::<Options>()
-            .and_then(Result::ok)
+            .get::<MessengerOptions>(PLATFORM)
+            .ok()
+            .flatten()
             .map(|o| o.into_owned())
             .unwrap_or_default();
         let human =

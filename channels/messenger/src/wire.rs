@@ -1,13 +1,15 @@
 //! The Send API's JSON, private to this crate (api-contract §3).
 
 use serde::{Deserialize, Serialize};
+use switchboard::plugin::decode_response;
 use switchboard::{
-    AcceptanceStatus, Content, Error, ErrorKind, MediaKind, MediaSource, Message, Notification,
-    Receipt, RecipientKind, SenderActionKind,
+    Content, Error, ErrorKind, MediaKind, MediaSource, Message, Notification, Receipt,
+    RecipientKind, SenderActionKind,
 };
 
-use crate::model::{Button, MediaTemplate, Options, QuickReply, Tag};
-use crate::validate::Typed;
+use crate::model::{
+    MediaTemplate, MessengerButton, MessengerContent, MessengerOptions, QuickReply, Tag,
+};
 
 #[derive(Serialize)]
 struct Outgoing<'a> {
@@ -99,7 +101,7 @@ struct TemplatePayload<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     text: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    buttons: Option<&'a [Button]>,
+    buttons: Option<&'a [MessengerButton]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     elements: Option<Elements<'a>>,
 }
@@ -121,17 +123,6 @@ enum QuickReplyObject<'a> {
         title: &'a str,
         payload: &'a str,
     },
-}
-
-/// The body field that carries a recipient of `kind`.
-pub(crate) fn recipient_field(kind: RecipientKind) -> &'static str {
-    match kind {
-        RecipientKind::UserRef => "recipient.user_ref",
-        RecipientKind::CommentId => "recipient.comment_id",
-        RecipientKind::PostId => "recipient.post_id",
-        RecipientKind::PhoneNumber => "recipient.phone_number",
-        _ => "recipient.id",
-    }
 }
 
 fn recipient(message: &Message) -> RecipientObject<'_> {
@@ -167,7 +158,11 @@ fn invalid(what: String) -> Error {
 }
 
 /// Serializes a validated message.
-pub(crate) fn serialize(message: &Message, options: &Options) -> Result<Vec<u8>, Error> {
+pub(crate) fn serialize(
+    channel: &str,
+    message: &Message,
+    options: &MessengerOptions,
+) -> Result<Vec<u8>, Error> {
     let mut out = Outgoing {
         recipient: recipient(message),
         messaging_type: None,
@@ -248,13 +243,13 @@ pub(crate) fn serialize(message: &Message, options: &Options) -> Result<Vec<u8>,
                 .collect();
         }
         Content::Channel(c) => {
-            typed = crate::validate::decode(&c.0)?;
+            typed = c.decode::<MessengerContent>(channel)?;
             let template = |payload| Attachment {
                 kind: "template",
                 payload: AttachmentPayload::Template(payload),
             };
-            match &typed {
-                Typed::ButtonTemplate(t) => {
+            match &*typed {
+                MessengerContent::ButtonTemplate(t) => {
                     m.attachment = Some(template(TemplatePayload {
                         template_type: "button",
                         text: Some(&t.text),
@@ -262,7 +257,7 @@ pub(crate) fn serialize(message: &Message, options: &Options) -> Result<Vec<u8>,
                         elements: None,
                     }))
                 }
-                Typed::GenericTemplate(t) => {
+                MessengerContent::GenericTemplate(t) => {
                     m.attachment = Some(template(TemplatePayload {
                         template_type: "generic",
                         text: None,
@@ -270,15 +265,15 @@ pub(crate) fn serialize(message: &Message, options: &Options) -> Result<Vec<u8>,
                         elements: Some(Elements::Generic(&t.elements)),
                     }))
                 }
-                Typed::MediaTemplate(t) => {
+                MessengerContent::MediaTemplate(t) => {
                     m.attachment = Some(template(TemplatePayload {
                         template_type: "media",
                         text: None,
                         buttons: None,
-                        elements: Some(Elements::Media([&**t])),
+                        elements: Some(Elements::Media([t])),
                     }))
                 }
-                Typed::Images(i) => {
+                MessengerContent::Images(i) => {
                     m.attachments = Some(
                         i.urls
                             .iter()
@@ -313,13 +308,24 @@ pub(crate) fn serialize(message: &Message, options: &Options) -> Result<Vec<u8>,
 }
 
 /// `{"recipient_id": "...", "message_id": "m_..."}`; `recipient_id` is absent
-/// for `user_ref` and `phone_number` recipients (Send API reference, "Limitations").
+/// for `user_ref` and `phone_number` recipients (Send API reference,
+/// "Limitations"). A 200 carrying `error` is the platform's refusal.
 #[derive(Deserialize)]
 struct SendResponse {
     #[serde(default)]
     recipient_id: Option<String>,
     #[serde(default)]
     message_id: Option<String>,
+    #[serde(default)]
+    error: Option<serde::de::IgnoredAny>,
+}
+
+fn parse_response(channel: &str, what: &str, body: &[u8]) -> Result<SendResponse, Error> {
+    let parsed: SendResponse = decode_response(channel, what, body)?;
+    if parsed.error.is_some() {
+        return Err(crate::errors::ERRORS.error_from_response(channel, 200, None, body));
+    }
+    Ok(parsed)
 }
 
 /// Turns the 2xx body of a sender action (`{"recipient_id": …}` only) into a
@@ -329,53 +335,25 @@ pub(crate) fn parse_action_receipt(
     message_id: &str,
     body: &[u8],
 ) -> Result<Receipt, Error> {
-    let parsed: SendResponse = serde_json::from_slice(body).map_err(|e| {
-        Error::new(
-            ErrorKind::UnexpectedResponse,
-            format!(
-                "the sender action response does not parse ({e}): {}",
-                switchboard::http::snippet(body)
-            ),
-        )
-        .with_channel(channel)
-        .with_temporary(false)
-    })?;
-    Ok(Receipt {
-        channel: channel.to_string(),
-        message_id: message_id.to_string(),
-        recipient_id: parsed.recipient_id.filter(|r| !r.is_empty()),
-        status: AcceptanceStatus::Accepted,
-    })
+    let parsed = parse_response(channel, "sender action response", body)?;
+    Ok(Receipt::new(channel, message_id).recipient_id(parsed.recipient_id))
 }
 
 /// Turns a 2xx body into a receipt.
 pub(crate) fn parse_receipt(channel: &str, body: &[u8]) -> Result<Receipt, Error> {
-    let unexpected = |what: String| {
-        Error::new(ErrorKind::UnexpectedResponse, what)
-            .with_channel(channel)
-            .with_temporary(false)
-    };
-    let parsed: SendResponse = serde_json::from_slice(body).map_err(|e| {
-        unexpected(format!(
-            "the success response does not parse ({e}): {}",
-            switchboard::http::snippet(body)
-        ))
-    })?;
-    let message_id = match parsed.message_id {
-        Some(id) if !id.is_empty() => id,
-        _ => {
-            return Err(unexpected(format!(
-                "the success response has no message_id: {}",
-                switchboard::http::snippet(body)
-            )))
+    let parsed = parse_response(channel, "success response", body)?;
+    match parsed.message_id {
+        Some(id) if !id.is_empty() => {
+            Ok(Receipt::new(channel, id).recipient_id(parsed.recipient_id))
         }
-    };
-    Ok(Receipt {
-        channel: channel.to_string(),
-        message_id,
-        recipient_id: parsed.recipient_id.filter(|r| !r.is_empty()),
-        status: AcceptanceStatus::Accepted,
-    })
+        _ => Err(switchboard::plugin::unexpected_response(
+            channel,
+            format!(
+                "the success response has no message_id: {}",
+                switchboard::plugin::snippet(body)
+            ),
+        )),
+    }
 }
 
 #[cfg(test)]
@@ -387,7 +365,8 @@ mod tests {
     fn text_body_matches_the_reference_shape() {
         let m = Message::text(Recipient::user_id("<PSID>"), "Hello, world!");
         let v: serde_json::Value =
-            serde_json::from_slice(&serialize(&m, &Options::default()).unwrap()).unwrap();
+            serde_json::from_slice(&serialize("fb", &m, &MessengerOptions::default()).unwrap())
+                .unwrap();
         assert_eq!(
             v,
             serde_json::json!({"recipient": {"id": "<PSID>"}, "messaging_type": "RESPONSE",
@@ -404,7 +383,7 @@ mod tests {
             (Recipient::phone_number("+1555"), "phone_number"),
         ] {
             let v: serde_json::Value = serde_json::from_slice(
-                &serialize(&Message::text(r, "x"), &Options::default()).unwrap(),
+                &serialize("fb", &Message::text(r, "x"), &MessengerOptions::default()).unwrap(),
             )
             .unwrap();
             let obj = v["recipient"].as_object().unwrap();
@@ -433,6 +412,18 @@ mod tests {
         ] {
             let e = parse_receipt("fb", body).unwrap_err();
             assert_eq!(e.kind(), ErrorKind::UnexpectedResponse);
+        }
+    }
+
+    #[test]
+    fn a_200_carrying_an_error_is_the_platform_refusal() {
+        let body = br#"{"error":{"message":"(#100) No matching user found","code":100,"error_subcode":2018001,"fbtrace_id":"T"}}"#;
+        for e in [
+            parse_action_receipt("fb", "", body).unwrap_err(),
+            parse_receipt("fb", body).unwrap_err(),
+        ] {
+            assert_eq!(e.kind(), ErrorKind::InvalidRecipient);
+            assert_eq!(e.code(), Some(100));
         }
     }
 }

@@ -1,18 +1,19 @@
 //! Every documented Send API limit at its boundary, the tag rules, the
 //! sender-action rule and the neutral mappings — all before any request.
 
+use switchboard::plugin::Problem;
 use switchboard::{
     Channel, ChoiceList, ChoiceSection, Contacts, ErrorKind, Location, Media, MediaKind,
-    MediaSource, Message, Problem, Reaction, Recipient, ReplyButton, ReplyButtons, Secret,
-    SenderAction, SenderActionKind,
+    MediaSource, Message, Reaction, Recipient, ReplyButton, ReplyButtons, Secret, SenderAction,
+    SenderActionKind,
 };
 use switchboard_messenger::{
-    Button, ButtonTemplate, Config, Element, GenericTemplate, Images, MediaTemplate,
-    MediaTemplateType, MessagingType, Messenger, Options, QuickReply, Tag, TAG_RULES,
+    ButtonTemplate, Element, GenericTemplate, Images, MediaTemplate, MessagingType, Messenger,
+    MessengerButton, MessengerConfig, MessengerOptions, QuickReply, Tag, TAG_RULES,
 };
 
 fn fb() -> Messenger {
-    Messenger::new("fb", Config::new("1", Secret::new("t"))).unwrap()
+    Messenger::new("fb", MessengerConfig::new("1", Secret::new("t"))).unwrap()
 }
 
 fn psid() -> Recipient {
@@ -69,7 +70,7 @@ fn has(err: &switchboard::Error, field: &str) -> bool {
 
 #[test]
 fn text_2000() {
-    boundary("message.text", 2000, |t| Message::text(psid(), t));
+    boundary("text.body", 2000, |t| Message::text(psid(), t));
 }
 
 #[test]
@@ -82,7 +83,7 @@ fn metadata_1000() {
 #[test]
 fn quick_replies_13_title_20_payload_1000() {
     count_boundary("message.quick_replies", 13, |n| {
-        let mut o = Options::default();
+        let mut o = MessengerOptions::default();
         for i in 0..n {
             o = o.quick_reply(QuickReply::text(format!("q{i}"), "P"));
         }
@@ -90,16 +91,16 @@ fn quick_replies_13_title_20_payload_1000() {
     });
     boundary("message.quick_replies[0].title", 20, |t| {
         Message::text(psid(), "x")
-            .with_extension(Options::default().quick_reply(QuickReply::text(t, "P")))
+            .with_extension(MessengerOptions::default().quick_reply(QuickReply::text(t, "P")))
     });
     boundary("message.quick_replies[0].payload", 1000, |p| {
         Message::text(psid(), "x")
-            .with_extension(Options::default().quick_reply(QuickReply::text("T", p)))
+            .with_extension(MessengerOptions::default().quick_reply(QuickReply::text("T", p)))
     });
     // Phone and e-mail quick replies need no title or payload.
     fb().validate(
         &Message::text(psid(), "x").with_extension(
-            Options::default()
+            MessengerOptions::default()
                 .quick_reply(QuickReply::user_phone_number())
                 .quick_reply(QuickReply::user_email()),
         ),
@@ -109,17 +110,7 @@ fn quick_replies_13_title_20_payload_1000() {
 
 #[test]
 fn neutral_reply_buttons_become_quick_replies_with_the_same_limits() {
-    let msg = |buttons: Vec<ReplyButton>| {
-        Message::new(
-            psid(),
-            ReplyButtons {
-                body: "Pick".into(),
-                buttons,
-                header: None,
-                footer: None,
-            },
-        )
-    };
+    let msg = |buttons: Vec<ReplyButton>| Message::new(psid(), ReplyButtons::new("Pick", buttons));
     boundary("message.quick_replies[0].title", 20, |t| {
         msg(vec![ReplyButton::new("id", t)])
     });
@@ -130,12 +121,9 @@ fn neutral_reply_buttons_become_quick_replies_with_the_same_limits() {
     });
     let with_header = Message::new(
         psid(),
-        ReplyButtons {
-            body: "Pick".into(),
-            buttons: vec![ReplyButton::new("a", "A")],
-            header: Some("H".into()),
-            footer: Some("F".into()),
-        },
+        ReplyButtons::new("Pick", vec![ReplyButton::new("a", "A")])
+            .header("H")
+            .footer("F"),
     );
     let err = fb().validate(&with_header).unwrap_err();
     assert!(
@@ -146,16 +134,17 @@ fn neutral_reply_buttons_become_quick_replies_with_the_same_limits() {
 
 #[test]
 fn button_template_text_640_buttons_1_to_3_title_20_postback_1000() {
-    let t =
-        |text: String, buttons: Vec<Button>| Message::new(psid(), ButtonTemplate { text, buttons });
+    let t = |text: String, buttons: Vec<MessengerButton>| {
+        Message::new(psid(), ButtonTemplate::new(text, buttons))
+    };
     boundary("message.attachment.payload.text", 640, |x| {
-        t(x, vec![Button::postback("A", "P")])
+        t(x, vec![MessengerButton::postback("A", "P")])
     });
     count_boundary("message.attachment.payload.buttons", 3, |n| {
         t(
             "x".into(),
             (0..n)
-                .map(|i| Button::postback(format!("b{i}"), "P"))
+                .map(|i| MessengerButton::postback(format!("b{i}"), "P"))
                 .collect(),
         )
     });
@@ -166,14 +155,14 @@ fn button_template_text_640_buttons_1_to_3_title_20_postback_1000() {
         .any(|v| v.field == "message.attachment.payload.buttons"
             && v.problem == Problem::TooFew { min: 1, actual: 0 }));
     boundary("message.attachment.payload.buttons[0].title", 20, |x| {
-        t("x".into(), vec![Button::postback(x, "P")])
+        t("x".into(), vec![MessengerButton::postback(x, "P")])
     });
     boundary("message.attachment.payload.buttons[0].payload", 1000, |x| {
-        t("x".into(), vec![Button::postback("A", x)])
+        t("x".into(), vec![MessengerButton::postback("A", x)])
     });
     let bad_url = t(
         "x".into(),
-        vec![Button::web_url("A", "javascript:alert(1)")],
+        vec![MessengerButton::web_url("A", "javascript:alert(1)")],
     );
     assert!(has(
         &fb().validate(&bad_url).unwrap_err(),
@@ -183,7 +172,7 @@ fn button_template_text_640_buttons_1_to_3_title_20_postback_1000() {
 
 #[test]
 fn generic_template_10_elements_title_and_subtitle_80_buttons_3() {
-    let g = |elements: Vec<Element>| Message::new(psid(), GenericTemplate { elements });
+    let g = |elements: Vec<Element>| Message::new(psid(), GenericTemplate::new(elements));
     count_boundary("message.attachment.payload.elements", 10, |n| {
         g((0..n).map(|i| Element::new(format!("e{i}"))).collect())
     });
@@ -198,7 +187,7 @@ fn generic_template_10_elements_title_and_subtitle_80_buttons_3() {
     count_boundary("message.attachment.payload.elements[0].buttons", 3, |n| {
         let mut e = Element::new("x");
         e.buttons = (0..n)
-            .map(|i| Button::postback(format!("b{i}"), "P"))
+            .map(|i| MessengerButton::postback(format!("b{i}"), "P"))
             .collect();
         g(vec![e])
     });
@@ -209,21 +198,13 @@ fn images_at_most_30_and_media_template_needs_one_source() {
     count_boundary("message.attachments", 30, |n| {
         Message::new(
             psid(),
-            Images {
-                urls: (0..n)
-                    .map(|i| format!("https://x.example/{i}.png"))
-                    .collect(),
-            },
+            Images::new((0..n).map(|i| format!("https://x.example/{i}.png"))),
         )
     });
     let neither = Message::new(
         psid(),
-        MediaTemplate {
-            media_type: MediaTemplateType::Image,
-            attachment_id: None,
-            url: None,
-            buttons: vec![],
-        },
+        serde_json::from_value::<MediaTemplate>(serde_json::json!({"media_type": "image"}))
+            .unwrap(),
     );
     assert!(has(
         &fb().validate(&neither).unwrap_err(),
@@ -233,34 +214,33 @@ fn images_at_most_30_and_media_template_needs_one_source() {
 
 #[test]
 fn message_tag_is_required_with_message_tag_and_refused_without_it() {
-    let with = |o: Options| Message::text(psid(), "x").with_extension(o);
-    fb().validate(&with(Options::default().tag(Tag::HumanAgent)))
+    let with = |o: MessengerOptions| Message::text(psid(), "x").with_extension(o);
+    fb().validate(&with(MessengerOptions::default().tag(Tag::HumanAgent)))
         .unwrap();
-    let missing = Options {
-        messaging_type: MessagingType::MessageTag,
-        ..Options::default()
-    };
+    let missing = MessengerOptions::default().messaging_type(MessagingType::MessageTag);
     let err = fb().validate(&with(missing)).unwrap_err();
     assert!(err
         .violations()
         .iter()
         .any(|v| v.field == "tag" && v.problem == Problem::Required));
-    let stray = Options {
-        tag: Some(Tag::HumanAgent),
-        ..Options::default()
-    };
+    let mut stray = MessengerOptions::default();
+    stray.tag = Some(Tag::HumanAgent);
     assert!(has(&fb().validate(&with(stray)).unwrap_err(), "tag"));
 }
 
 #[test]
 fn retired_tags_are_a_local_error_unless_sent_anyway() {
     for rules in TAG_RULES.iter().filter(|r| r.retired_since.is_some()) {
-        let msg = Message::text(psid(), "x").with_extension(Options::default().tag(rules.tag));
+        let msg =
+            Message::text(psid(), "x").with_extension(MessengerOptions::default().tag(rules.tag));
         let err = fb().validate(&msg).unwrap_err();
         assert!(err.to_string().contains("2026-04-27"), "{err}");
         assert!(err.to_string().contains(rules.name), "{err}");
-        let anyway = Message::text(psid(), "x")
-            .with_extension(Options::default().tag(rules.tag).send_retired_tag_anyway());
+        let anyway = Message::text(psid(), "x").with_extension(
+            MessengerOptions::default()
+                .tag(rules.tag)
+                .send_retired_tag_anyway(),
+        );
         fb().validate(&anyway).unwrap();
     }
     assert!(Tag::AccountUpdate.is_retired());
@@ -279,13 +259,7 @@ fn a_sender_action_carries_nothing_but_recipient_and_sender_action() {
         (SenderActionKind::MarkSeen, "mark_seen"),
     ] {
         let body = fb()
-            .body(&Message::new(
-                psid(),
-                SenderAction {
-                    action,
-                    message_id: None,
-                },
-            ))
+            .body(&Message::new(psid(), SenderAction::new(action)))
             .unwrap();
         let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(
@@ -294,13 +268,7 @@ fn a_sender_action_carries_nothing_but_recipient_and_sender_action() {
         );
     }
     let react = fb()
-        .body(&Message::new(
-            psid(),
-            Reaction {
-                message_id: "m_1".into(),
-                emoji: "❤".into(),
-            },
-        ))
+        .body(&Message::new(psid(), Reaction::new("m_1", "❤")))
         .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&react).unwrap();
     assert_eq!(
@@ -310,13 +278,7 @@ fn a_sender_action_carries_nothing_but_recipient_and_sender_action() {
     );
     let unreact: serde_json::Value = serde_json::from_slice(
         &fb()
-            .body(&Message::new(
-                psid(),
-                Reaction {
-                    message_id: "m_1".into(),
-                    emoji: String::new(),
-                },
-            ))
+            .body(&Message::new(psid(), Reaction::new("m_1", String::new())))
             .unwrap(),
     )
     .unwrap();
@@ -325,15 +287,12 @@ fn a_sender_action_carries_nothing_but_recipient_and_sender_action() {
 
 #[test]
 fn content_and_a_sender_action_together_are_refused() {
-    let typing = || SenderAction {
-        action: SenderActionKind::TypingOn,
-        message_id: None,
-    };
+    let typing = SenderAction::typing_on;
     let msg = Message::new(psid(), typing())
         .reply_to("m_0")
         .callback_data("meta")
         .with_extension(
-            Options::default()
+            MessengerOptions::default()
                 .quick_reply(QuickReply::text("A", "B"))
                 .tag(Tag::HumanAgent)
                 .persona("p1"),
@@ -353,32 +312,12 @@ fn content_and_a_sender_action_together_are_refused() {
 #[test]
 fn neutral_kinds_messenger_cannot_express_are_unsupported_naming_channel_and_kind() {
     let cases: Vec<(Message, &str)> = vec![
-        (
-            Message::new(
-                psid(),
-                Location {
-                    latitude: 1.0,
-                    longitude: 2.0,
-                    name: None,
-                    address: None,
-                },
-            ),
-            "location",
-        ),
+        (Message::new(psid(), Location::new(1.0, 2.0)), "location"),
         (Message::new(psid(), Contacts::default()), "contacts"),
         (
             Message::new(
                 psid(),
-                ChoiceList {
-                    body: "b".into(),
-                    button: "m".into(),
-                    sections: vec![ChoiceSection {
-                        title: None,
-                        rows: vec![],
-                    }],
-                    header: None,
-                    footer: None,
-                },
+                ChoiceList::new("b", "m", vec![ChoiceSection::new(vec![])]),
             ),
             "choice_list",
         ),
@@ -404,11 +343,11 @@ fn neutral_kinds_messenger_cannot_express_are_unsupported_naming_channel_and_kin
 
 /// WhatsApp content built without depending on the WhatsApp crate.
 fn switchboard_whatsapp_free_template() -> switchboard::Content {
-    switchboard::Content::Channel(switchboard::ChannelContent(switchboard::ChannelData::raw(
+    switchboard::ChannelContent::raw(
         "whatsapp",
-        "template",
-        serde_json::json!({"name": "hello_world", "language": {"code": "en_US"}}),
-    )))
+        serde_json::json!({"kind": "template", "payload": {"name": "hello_world", "language": {"code": "en_US"}}}),
+    )
+    .into()
 }
 
 #[test]
@@ -426,7 +365,7 @@ fn attachments_take_no_caption_and_only_urls_are_reusable() {
                 psid(),
                 Media::new(MediaKind::Image, MediaSource::Id("9".into())),
             )
-            .with_extension(Options::default().reusable()),
+            .with_extension(MessengerOptions::default().reusable()),
         )
         .unwrap_err();
     assert!(has(&err, "message.attachment.payload.is_reusable"));

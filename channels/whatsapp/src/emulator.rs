@@ -9,6 +9,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
+use crate::Dialect;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -16,10 +17,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::{json, Map, Value};
 use switchboard::emulator::{
-    detached, graph_access_token, graph_error_response, EmulatorContext, EmulatorPlugin, Failure,
-    Gate, PlatformEmulator, Record, EMULATOR_ACCESS_TOKEN,
+    detached, EmulatorContext, EmulatorPlugin, Gate, PlatformEmulator, Record, WebhookSigner,
+    EMULATOR_ACCESS_TOKEN,
 };
 use switchboard::{register_emulator, Recipient};
+use switchboard_graph::emulator::{error_response, handle, Checked, GraphRules, Refusal};
 
 /// The business phone number id the emulator serves.
 pub const EMULATOR_PHONE_NUMBER_ID: &str = "106540352242922";
@@ -59,26 +61,11 @@ pub struct WhatsAppEmulator {
     next_id: AtomicU64,
 }
 
-/// One refusal: the platform code, HTTP status, title and details.
-struct Refusal {
-    status: StatusCode,
-    code: i64,
-    subcode: Option<i64>,
-    title: &'static str,
-    details: String,
-}
-
-impl Refusal {
-    fn new(code: i64, details: impl Into<String>) -> Self {
-        let (status, title) = describe_code(code);
-        Refusal {
-            status,
-            code,
-            subcode: None,
-            title,
-            details: details.into(),
-        }
-    }
+/// The refusal the platform answers with `code`: its HTTP status and title
+/// (api-contract §4), with `details`.
+fn refusal(code: i64, details: impl Into<String>) -> Refusal {
+    let (status, title) = describe_code(code);
+    Refusal::new(status.as_u16(), code, title).details(details)
 }
 
 /// The HTTP status and title the platform uses for a code (api-contract §4).
@@ -121,12 +108,6 @@ fn describe_code(code: i64) -> (StatusCode, &'static str) {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Api {
-    Cloud,
-    OnPremises,
-}
-
 /// Message types of the Cloud API (`Message` oneOf in the spec, api-contract §1).
 const TYPES: &[&str] = &[
     "text",
@@ -152,22 +133,50 @@ impl WhatsAppEmulator {
             next_id: AtomicU64::new(1),
         }
     }
+}
 
-    fn error_response(&self, api: Api, r: Refusal) -> Response {
+impl GraphRules for WhatsAppEmulator {
+    type Api = Dialect;
+    const PLATFORM: &'static str = crate::PLATFORM;
+
+    fn context(&self) -> &EmulatorContext {
+        &self.context
+    }
+
+    fn code_refusal(&self, _: Dialect, code: i64, subcode: Option<i64>) -> Refusal {
+        refusal(code, "injected failure").subcode(subcode)
+    }
+
+    fn gate_refusal(&self, api: Dialect, gate: Gate) -> Refusal {
+        match gate {
+            Gate::OutsideWindow => refusal(
+                if api == Dialect::Cloud { 131047 } else { 470 },
+                "Message failed to send because more than 24 hours have passed since the customer last replied to this number.",
+            ),
+            Gate::PairLimited => refusal(
+                131056,
+                "Too many messages sent from the sender phone number to the same recipient phone number in a short period of time.",
+            ),
+            Gate::RateLimited(code) => {
+                refusal(code, "Cloud API message throughput has been reached.")
+            }
+            _ => Refusal::new(429, 130429, "Too many requests"),
+        }
+    }
+
+    fn error_response(&self, api: Dialect, r: Refusal) -> Response {
+        let details = r.details.clone().unwrap_or_else(|| r.message.clone());
         match api {
             // Graph error envelope with error_data (api-contract §4).
-            Api::Cloud => graph_error_response(
-                r.status.as_u16(),
-                r.code,
-                r.subcode,
-                r.title,
-                Some(json!({"messaging_product": "whatsapp", "details": r.details})),
+            Dialect::Cloud => error_response(
+                &r,
+                Some(json!({"messaging_product": "whatsapp", "details": details})),
             ),
             // On-Premises error shape (api-contract §2).
-            Api::OnPremises => (
-                r.status,
+            Dialect::OnPremises => (
+                StatusCode::from_u16(r.status).unwrap_or(StatusCode::BAD_REQUEST),
                 axum::Json(json!({
-                    "errors": [{"code": r.code, "title": r.title, "details": r.details}],
+                    "errors": [{"code": r.code, "title": r.message, "details": details}],
                     "meta": {"api_status": "stable", "version": "switchboard-emulator"}
                 })),
             )
@@ -175,146 +184,70 @@ impl WhatsAppEmulator {
         }
     }
 
-    fn authorize(
-        &self,
-        headers: &HeaderMap,
-        query: &std::collections::HashMap<String, String>,
-        api: Api,
-    ) -> Result<(), Refusal> {
-        let token = graph_access_token(headers, query);
-        // The On-Premises API takes only the bearer header.
-        let token = if api == Api::OnPremises && headers.get("authorization").is_none() {
-            None
-        } else {
-            token
-        };
-        match token {
-            Some(t) if t == EMULATOR_ACCESS_TOKEN => Ok(()),
-            Some(_) => Err(Refusal::new(190, "Invalid OAuth access token.")),
-            None => Err(Refusal::new(
-                190,
-                "An access token is required to request this resource.",
-            )),
-        }
+    /// The On-Premises API takes only the bearer header.
+    fn query_token_allowed(&self, api: Dialect) -> bool {
+        api == Dialect::Cloud
     }
 
-    async fn handle(
-        &self,
-        api: Api,
-        account: &str,
-        headers: &HeaderMap,
-        query: &std::collections::HashMap<String, String>,
-        body: &[u8],
-    ) -> Response {
-        if let Some(latency) = self.context.latency(crate::PLATFORM) {
-            tokio::time::sleep(latency).await;
+    fn check_account(&self, api: Dialect, account: &str) -> Result<(), Refusal> {
+        if api == Dialect::OnPremises || account == EMULATOR_PHONE_NUMBER_ID {
+            return Ok(());
         }
-        let mut failed_code = None;
-        let mut failure = self.context.next_failure(crate::PLATFORM);
-        if let Some(Failure::Hang(d)) = failure {
-            tokio::time::sleep(d).await;
-            failure = None;
-        }
-        if let Some(f) = failure {
-            match f {
-                Failure::Status(s) => {
-                    return StatusCode::from_u16(s)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-                        .into_response()
-                }
-                Failure::Platform { code, subcode } => {
-                    let mut r = Refusal::new(code, "injected failure");
-                    r.subcode = subcode;
-                    return self.error_response(api, r);
-                }
-                Failure::DeliveryFailed { code } => failed_code = Some(code),
-                _ => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-            }
-        }
-        if let Err(r) = self.authorize(headers, query, api) {
-            return self.error_response(api, r);
-        }
-        if api == Api::Cloud && account != EMULATOR_PHONE_NUMBER_ID {
-            let mut r = Refusal::new(
-                100,
-                format!("Unsupported post request. Object with ID '{account}' does not exist."),
-            );
-            r.subcode = Some(33);
-            return self.error_response(api, r);
-        }
-        let value: Value = match serde_json::from_slice(body) {
-            Ok(v) => v,
-            Err(e) => {
-                return self.error_response(api, Refusal::new(100, format!("invalid JSON: {e}")))
-            }
-        };
-        let Some(obj) = value.as_object() else {
-            return self.error_response(
-                api,
-                Refusal::new(100, "the request body must be a JSON object"),
-            );
-        };
+        Err(refusal(
+            100,
+            format!("Unsupported post request. Object with ID '{account}' does not exist."),
+        )
+        .subcode(Some(33)))
+    }
+
+    fn check(&self, api: Dialect, obj: &Map<String, Value>) -> Result<Checked, Refusal> {
         // Mark-as-read (with the typing indicator): `{status: "read", message_id}` (Cloud).
         if obj.get("status").is_some() {
-            return match validate_mark_read(api, obj) {
-                Ok(message_id) => {
-                    self.context.record(Record {
-                        platform: crate::PLATFORM.to_string(),
-                        account: account.to_string(),
-                        recipient: String::new(),
-                        message_id,
-                        body: value,
-                    });
-                    (StatusCode::OK, axum::Json(json!({"success": true}))).into_response()
-                }
-                Err(r) => self.error_response(api, r),
-            };
+            validate_mark_read(api, obj)?;
+            return Ok(Checked::ungated());
         }
-        if let Err(r) = validate(api, obj) {
-            return self.error_response(api, r);
-        }
-        if undownloadable(obj) {
-            failed_code = failed_code.or(Some(131052));
-        }
+        validate(api, obj)?;
         let to = obj.get("to").and_then(Value::as_str).unwrap_or_default();
         // Templates are the only content allowed outside the window (api-contract §7).
         let free_form = !matches!(
             obj.get("type").and_then(Value::as_str),
             Some("template" | "hsm")
         );
-        match self.context.gate(crate::PLATFORM, to, free_form) {
-            None => {}
-            Some(Gate::OutsideWindow) => {
-                let code = if api == Api::Cloud { 131047 } else { 470 };
-                return self.error_response(
-                    api,
-                    Refusal::new(
-                        code,
-                        "Message failed to send because more than 24 hours have passed since the customer last replied to this number.",
-                    ),
-                );
-            }
-            Some(Gate::PairLimited) => {
-                return self.error_response(
-                    api,
-                    Refusal::new(131056, "Too many messages sent from the sender phone number to the same recipient phone number in a short period of time."),
-                )
-            }
-            Some(Gate::RateLimited(code)) => {
-                return self.error_response(
-                    api,
-                    Refusal::new(code, "Cloud API message throughput has been reached."),
-                )
-            }
-            Some(_) => return StatusCode::TOO_MANY_REQUESTS.into_response(),
+        Ok(Checked::to(to)
+            .free_form(free_form)
+            .fails_later(undownloadable(obj).then_some(131052)))
+    }
+
+    fn answer(
+        &self,
+        api: Dialect,
+        account: &str,
+        checked: &Checked,
+        body: Value,
+    ) -> (Value, Record) {
+        let record = |message_id: String, body: Value| Record {
+            platform: crate::PLATFORM.to_string(),
+            account: account.to_string(),
+            recipient: checked.recipient.clone(),
+            message_id,
+            body,
+        };
+        if !checked.gated {
+            let id = body
+                .get("message_id")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            return (json!({"success": true}), record(id, body));
         }
+        let to = &checked.recipient;
         let n = self.next_id.fetch_add(1, Ordering::Relaxed);
         let (id, response) = match api {
-            Api::Cloud => {
+            Dialect::Cloud => {
                 let id = format!("wamid.HBgLEMU{n:016X}");
                 let wa_id: String = to.chars().filter(char::is_ascii_digit).collect();
                 // Template sends carry `message_status` (api-contract §1.2).
-                let message = if free_form {
+                let message = if checked.free_form {
                     json!({"id": id})
                 } else {
                     json!({"id": id, "message_status": "accepted"})
@@ -326,33 +259,25 @@ impl WhatsAppEmulator {
                 });
                 (id, response)
             }
-            Api::OnPremises => {
+            Dialect::OnPremises => {
                 let id = format!("gBEGemu{n:016X}");
                 (id.clone(), json!({"messages": [{"id": id}]}))
             }
         };
-        let record = Record {
-            platform: crate::PLATFORM.to_string(),
-            account: account.to_string(),
-            recipient: to.to_string(),
-            message_id: id,
-            body: value,
-        };
-        if self.context.has_webhook(crate::PLATFORM) {
-            self.context
-                .post_webhooks(crate::PLATFORM, self.status_webhooks(&record, failed_code));
-        }
-        self.context.record(record);
-        (StatusCode::OK, axum::Json(response)).into_response()
+        (response, record(id, body))
+    }
+
+    fn status_webhooks(&self, record: &Record, failed_code: Option<i64>) -> Vec<Vec<u8>> {
+        PlatformEmulator::status_webhooks(self, record, failed_code)
     }
 }
 
 fn missing(field: &str) -> Refusal {
-    Refusal::new(131008, format!("The parameter {field} is required."))
+    refusal(131008, format!("The parameter {field} is required."))
 }
 
 fn invalid(field: &str, why: impl std::fmt::Display) -> Refusal {
-    Refusal::new(131009, format!("{field}: {why}"))
+    refusal(131009, format!("{field}: {why}"))
 }
 
 fn chars(s: &str) -> usize {
@@ -422,7 +347,7 @@ fn count(field: &str, n: usize, min: usize, max: usize) -> Check {
 }
 
 /// Media object rules (api-contract §1, On-Premises reference).
-fn media_rules(api: Api, ty: &str, m: &Value) -> Check {
+fn media_rules(api: Dialect, ty: &str, m: &Value) -> Check {
     if !m.is_object() {
         return Err(invalid(ty, "must be an object"));
     }
@@ -445,7 +370,7 @@ fn media_rules(api: Api, ty: &str, m: &Value) -> Check {
                 "not allowed on audio or sticker",
             ));
         }
-        if api == Api::OnPremises && ty == "document" {
+        if api == Dialect::OnPremises && ty == "document" {
             return Err(invalid("document.caption", "not supported for documents"));
         }
         opt_str(m, "caption", &format!("{ty}.caption"), 1024)?;
@@ -456,7 +381,7 @@ fn media_rules(api: Api, ty: &str, m: &Value) -> Check {
     if m.get("voice").is_some() && ty != "audio" {
         return Err(invalid(&format!("{ty}.voice"), "audio only"));
     }
-    if m.get("provider").is_some() && api == Api::Cloud {
+    if m.get("provider").is_some() && api == Dialect::Cloud {
         return Err(invalid(&format!("{ty}.provider"), "On-Premises only"));
     }
     Ok(())
@@ -501,7 +426,7 @@ fn header_rules(kind: &str, i: &Value) -> Check {
                     "text only for this type",
                 ));
             }
-            media_rules(Api::Cloud, ht, h.get(ht).unwrap_or(&Value::Null))?;
+            media_rules(Dialect::Cloud, ht, h.get(ht).unwrap_or(&Value::Null))?;
         }
         // Meta's product_list example carries the placeholder "<HEADER_TYPE>".
         _ if kind == "product_list" && h.get("text").is_some() => {
@@ -517,7 +442,7 @@ fn header_rules(kind: &str, i: &Value) -> Check {
     Ok(())
 }
 
-fn interactive_rules(api: Api, i: &Value) -> Check {
+fn interactive_rules(api: Dialect, i: &Value) -> Check {
     let kind = req_str(i, "type", "interactive.type", None)?;
     const KINDS: &[&str] = &[
         "button",
@@ -679,7 +604,7 @@ fn interactive_rules(api: Api, i: &Value) -> Check {
                     "must be \"3\"",
                 ));
             }
-            let cta_max = if api == Api::Cloud { 30 } else { 20 };
+            let cta_max = if api == Dialect::Cloud { 30 } else { 20 };
             req_str(
                 p,
                 "flow_cta",
@@ -722,11 +647,11 @@ fn interactive_rules(api: Api, i: &Value) -> Check {
     Ok(())
 }
 
-fn template_rules(api: Api, t: &Value) -> Check {
+fn template_rules(api: Dialect, t: &Value) -> Check {
     req_str(t, "name", "template.name", Some(512))?;
     let lang = t.get("language").unwrap_or(&Value::Null);
     req_str(lang, "code", "template.language.code", None)?;
-    if api == Api::Cloud && t.get("namespace").is_some() {
+    if api == Dialect::Cloud && t.get("namespace").is_some() {
         return Err(invalid("template.namespace", "not a Cloud API parameter"));
     }
     let Some(components) = t.get("components") else {
@@ -809,18 +734,15 @@ fn undownloadable(obj: &Map<String, Value>) -> bool {
 
 /// Mark-as-read: `messaging_product`, `status: "read"`, `message_id`, optional
 /// `typing_indicator: {type: "text"}` (api-contract §1, "Also").
-fn validate_mark_read(api: Api, obj: &Map<String, Value>) -> Result<String, Refusal> {
-    if api == Api::OnPremises {
+fn validate_mark_read(api: Dialect, obj: &Map<String, Value>) -> Result<String, Refusal> {
+    if api == Dialect::OnPremises {
         return Err(invalid(
             "status",
             "mark-as-read is PUT /v1/messages/{id} on the On-Premises API",
         ));
     }
     if obj.get("messaging_product").is_none_or(|v| v != "whatsapp") {
-        return Err(Refusal::new(
-            100,
-            "The parameter messaging_product is required.",
-        ));
+        return Err(refusal(100, "The parameter messaging_product is required."));
     }
     if obj.get("status").is_none_or(|v| v != "read") {
         return Err(invalid("status", "must be read"));
@@ -839,21 +761,15 @@ fn validate_mark_read(api: Api, obj: &Map<String, Value>) -> Result<String, Refu
 }
 
 /// The contract's rules over the raw request.
-fn validate(api: Api, obj: &Map<String, Value>) -> Check {
+fn validate(api: Dialect, obj: &Map<String, Value>) -> Check {
     match (api, obj.get("messaging_product")) {
-        (Api::Cloud, None) => {
-            return Err(Refusal::new(
-                100,
-                "The parameter messaging_product is required.",
-            ))
+        (Dialect::Cloud, None) => {
+            return Err(refusal(100, "The parameter messaging_product is required."))
         }
-        (Api::Cloud, Some(v)) if v != "whatsapp" => {
-            return Err(Refusal::new(
-                100,
-                "Param messaging_product must be 'whatsapp'.",
-            ))
+        (Dialect::Cloud, Some(v)) if v != "whatsapp" => {
+            return Err(refusal(100, "Param messaging_product must be 'whatsapp'."))
         }
-        (Api::OnPremises, Some(_)) => {
+        (Dialect::OnPremises, Some(_)) => {
             return Err(invalid(
                 "messaging_product",
                 "not a parameter of the On-Premises API",
@@ -862,7 +778,7 @@ fn validate(api: Api, obj: &Map<String, Value>) -> Check {
         _ => {}
     }
     if let Some(rt) = obj.get("recipient_type") {
-        if rt != "individual" && !(api == Api::Cloud && rt == "group") {
+        if rt != "individual" && !(api == Dialect::Cloud && rt == "group") {
             return Err(invalid("recipient_type", "must be individual or group"));
         }
     }
@@ -883,14 +799,11 @@ fn validate(api: Api, obj: &Map<String, Value>) -> Check {
         Some(_) => return Err(invalid("type", "must be a string")),
     };
     if ty == "hsm" {
-        if api == Api::Cloud {
-            return Err(Refusal::new(131051, "Unsupported message type hsm."));
+        if api == Dialect::Cloud {
+            return Err(refusal(131051, "Unsupported message type hsm."));
         }
     } else if !TYPES.contains(&ty) {
-        return Err(Refusal::new(
-            131051,
-            format!("Unsupported message type {ty}."),
-        ));
+        return Err(refusal(131051, format!("Unsupported message type {ty}.")));
     }
     let Some(payload) = obj.get(ty) else {
         return Err(missing(ty));
@@ -902,7 +815,7 @@ fn validate(api: Api, obj: &Map<String, Value>) -> Check {
         }
     }
     if obj.get("biz_opaque_callback_data").is_some() {
-        if api == Api::OnPremises {
+        if api == Dialect::OnPremises {
             return Err(invalid(
                 "biz_opaque_callback_data",
                 "not a parameter of the On-Premises API",
@@ -916,7 +829,7 @@ fn validate(api: Api, obj: &Map<String, Value>) -> Check {
             512,
         )?;
     }
-    if obj.get("ttl").is_some() && api == Api::Cloud {
+    if obj.get("ttl").is_some() && api == Dialect::Cloud {
         return Err(invalid("ttl", "not a parameter of the Cloud API"));
     }
     match ty {
@@ -926,13 +839,13 @@ fn validate(api: Api, obj: &Map<String, Value>) -> Check {
             }
             req_str(payload, "body", "text.body", Some(TEXT_LIMIT))?;
             match (api, payload.get("preview_url"), obj.get("preview_url")) {
-                (Api::Cloud, _, Some(_)) => {
+                (Dialect::Cloud, _, Some(_)) => {
                     return Err(invalid(
                         "preview_url",
                         "belongs inside the text object on the Cloud API",
                     ))
                 }
-                (Api::OnPremises, Some(_), _) => {
+                (Dialect::OnPremises, Some(_), _) => {
                     return Err(invalid(
                         "text.preview_url",
                         "is a top-level parameter on the On-Premises API",
@@ -948,7 +861,7 @@ fn validate(api: Api, obj: &Map<String, Value>) -> Check {
         "location" => {
             coordinate(payload, "latitude", 90.0)?;
             coordinate(payload, "longitude", 180.0)?;
-            if api == Api::OnPremises {
+            if api == Dialect::OnPremises {
                 req_str(payload, "name", "location.name", None)?;
                 req_str(payload, "address", "location.address", None)?;
             }
@@ -997,11 +910,8 @@ async fn cloud(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    detached(async move {
-        emu.handle(Api::Cloud, &account, &headers, &query, &body)
-            .await
-    })
-    .await
+    detached(async move { handle(&*emu, Dialect::Cloud, &account, &headers, &query, &body).await })
+        .await
 }
 
 async fn on_premises(
@@ -1011,8 +921,15 @@ async fn on_premises(
     body: Bytes,
 ) -> Response {
     detached(async move {
-        emu.handle(Api::OnPremises, "on_premises", &headers, &query, &body)
-            .await
+        handle(
+            &*emu,
+            Dialect::OnPremises,
+            "on_premises",
+            &headers,
+            &query,
+            &body,
+        )
+        .await
     })
     .await
 }
@@ -1098,6 +1015,10 @@ impl PlatformEmulator for WhatsAppEmulator {
                 "type": "text", "text": {"body": text}}]
         }));
         (id, body)
+    }
+
+    fn webhook_signer(&self) -> WebhookSigner {
+        switchboard_graph::webhook::signature_headers
     }
 
     fn describe(&self, base_url: &str) -> Vec<String> {

@@ -4,7 +4,14 @@
 use std::time::Duration;
 
 use serde::Deserialize;
-use switchboard::{Error, ErrorKind, PlatformError};
+use switchboard::plugin::{ErrorClass, PlatformError};
+use switchboard::ErrorKind;
+use switchboard_graph::errors::{parse_graph_error, ErrorTable};
+
+/// WhatsApp's error table, both dialects: its own codes; the generic Graph
+/// codes come from [`switchboard_graph::errors::generic`].
+pub(crate) const ERRORS: ErrorTable =
+    ErrorTable::new("WhatsApp", classify).with_parser(parse_error_body);
 
 /// The On-Premises error body: `{"errors":[{"code","title","details"}],"meta":{…}}`
 /// (api-contract §2, Postman-collection schema).
@@ -23,51 +30,24 @@ struct OnPremError {
 }
 
 /// Parses either error dialect; `None` when the body is neither.
-pub(crate) fn parse_error_body(status: u16, body: &[u8]) -> Option<PlatformError> {
-    if let Some(p) = switchboard::graph::parse_graph_error(Some(status), body) {
+fn parse_error_body(status: Option<u16>, body: &[u8]) -> Option<PlatformError> {
+    if let Some(p) = parse_graph_error(status, body) {
         return Some(p);
     }
     let on_prem: OnPremErrors = serde_json::from_slice(body).ok()?;
     let first = on_prem.errors.into_iter().next()?;
-    Some(PlatformError {
-        http_status: Some(status),
-        code: first.code,
-        subcode: None,
-        error_type: first.title.clone(),
-        message: first.title,
-        details: first.details,
-        trace_id: None,
-        is_transient: None,
-    })
-}
-
-/// How one code is classified.
-struct Class {
-    kind: ErrorKind,
-    temporary: bool,
-    retry_after: Option<Duration>,
-    what: &'static str,
-}
-
-const fn class(kind: ErrorKind, temporary: bool, what: &'static str) -> Class {
-    Class {
-        kind,
-        temporary,
-        retry_after: None,
-        what,
-    }
+    let mut p = PlatformError::new(status, first.code);
+    p.error_type = first.title.clone();
+    p.message = first.title;
+    p.details = first.details;
+    Some(p)
 }
 
 /// The WhatsApp classification of a platform code (api-contract §4 table).
-fn classify_code(code: i64) -> Option<Class> {
+fn classify(code: i64, _subcode: Option<i64>) -> Option<ErrorClass> {
     use ErrorKind::*;
+    let class = ErrorClass::new;
     Some(match code {
-        1 => class(PlatformUnavailable, true, "unknown API error"),
-        2 => class(PlatformUnavailable, true, "temporary downtime or overload"),
-        4 => class(RateLimited, true, "application request limit reached"),
-        17 => class(RateLimited, true, "user request limit reached"),
-        32 => class(RateLimited, true, "page request limit reached"),
-        613 => class(RateLimited, true, "custom rate limit reached"),
         80007 => class(
             RateLimited,
             true,
@@ -75,28 +55,17 @@ fn classify_code(code: i64) -> Option<Class> {
         ),
         130429 => class(RateLimited, true, "Cloud API throughput reached"),
         // Pair rate limit: 1 message per 6 s to the same user (api-contract §5).
-        131056 => Class {
-            retry_after: Some(Duration::from_secs(6)),
-            ..class(RateLimited, true, "too many messages to this recipient")
-        },
+        131056 => class(RateLimited, true, "too many messages to this recipient")
+            .retry_after(Duration::from_secs(6)),
         131048 => class(Rejected, false, "spam rate limit hit (quality)"),
         // "W ≥24 h": not worth an automatic retry; the earliest sensible retry is in a day.
-        131049 => Class {
-            retry_after: Some(Duration::from_secs(24 * 3600)),
-            ..class(Rejected, false, "Meta chose not to deliver this message")
-        },
-        368 => class(
-            PermissionDenied,
-            false,
-            "temporarily blocked for policy violations",
-        ),
+        131049 => class(Rejected, false, "Meta chose not to deliver this message")
+            .retry_after(Duration::from_secs(24 * 3600)),
         131000 => class(PlatformUnavailable, true, "something went wrong"),
         131016 => class(PlatformUnavailable, true, "service unavailable"),
         // "Account in maintenance (throughput upgrade ≤1 min)".
-        131057 => Class {
-            retry_after: Some(Duration::from_secs(60)),
-            ..class(PlatformUnavailable, true, "account in maintenance")
-        },
+        131057 => class(PlatformUnavailable, true, "account in maintenance")
+            .retry_after(Duration::from_secs(60)),
         133004 => class(PlatformUnavailable, true, "server temporarily unavailable"),
         131005 => class(PermissionDenied, false, "access denied"),
         131008 => class(InvalidMessage, false, "required parameter missing"),
@@ -125,49 +94,8 @@ fn classify_code(code: i64) -> Option<Class> {
         132015 => class(Rejected, false, "template is paused"),
         132016 => class(Rejected, false, "template is disabled"),
         133010 => class(Config, false, "phone number not registered"),
-        100 => class(InvalidMessage, false, "invalid parameter"),
-        10 => class(PermissionDenied, false, "permission denied"),
-        190 => class(Unauthorized, false, "access token expired or invalid"),
-        200..=299 => class(PermissionDenied, false, "API permission missing"),
         _ => return None,
     })
-}
-
-/// Falls back on the HTTP status for codes the contract does not list.
-fn classify_status(status: u16) -> Class {
-    let (kind, temporary, what) = switchboard::graph::classify_status(status);
-    class(kind, temporary, what)
-}
-
-/// Turns a non-success response into a classified error.
-pub(crate) fn error_from_response(
-    channel: &str,
-    status: u16,
-    retry_after: Option<Duration>,
-    body: &[u8],
-) -> Error {
-    match parse_error_body(status, body) {
-        Some(p) => from_platform(channel, status, retry_after, p),
-        None => switchboard::graph::unparsed_error(channel, "WhatsApp", status, retry_after, body),
-    }
-}
-
-/// Classifies a platform error (from a response or a webhook).
-pub(crate) fn from_platform(
-    channel: &str,
-    status: u16,
-    retry_after: Option<Duration>,
-    p: PlatformError,
-) -> Error {
-    let class = classify_code(p.code).unwrap_or_else(|| classify_status(status));
-    switchboard::graph::classified_error(
-        channel,
-        class.kind,
-        class.temporary,
-        class.what,
-        retry_after.or(class.retry_after),
-        p,
-    )
 }
 
 /// A webhook error object `{code, title, message, error_data{details}}`, classified.
@@ -175,26 +103,24 @@ pub(crate) fn classify_webhook_error(
     v: &serde_json::Value,
 ) -> switchboard::webhook::ClassifiedError {
     let text = |k: &str| v.get(k).and_then(|x| x.as_str()).map(String::from);
-    let p = PlatformError {
-        http_status: None,
-        code: v.get("code").and_then(|c| c.as_i64()).unwrap_or_default(),
-        subcode: None,
-        error_type: text("title"),
-        message: text("message").or_else(|| text("title")),
-        details: v
-            .pointer("/error_data/details")
-            .and_then(|d| d.as_str())
-            .map(String::from)
-            .or_else(|| text("details")),
-        trace_id: None,
-        is_transient: None,
-    };
-    switchboard::webhook::ClassifiedError::from_error(&from_platform(crate::PLATFORM, 400, None, p))
+    let mut p = PlatformError::new(
+        None,
+        v.get("code").and_then(|c| c.as_i64()).unwrap_or_default(),
+    );
+    p.error_type = text("title");
+    p.message = text("message").or_else(|| text("title"));
+    p.details = v
+        .pointer("/error_data/details")
+        .and_then(|d| d.as_str())
+        .map(String::from)
+        .or_else(|| text("details"));
+    switchboard::webhook::ClassifiedError::from_error(&ERRORS.classify(crate::PLATFORM, None, p))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use switchboard::Error;
 
     fn graph(code: i64) -> Vec<u8> {
         format!(
@@ -205,7 +131,7 @@ mod tests {
     }
 
     fn check(code: i64, kind: ErrorKind, temporary: bool) -> Error {
-        let e = error_from_response("wa", 400, None, &graph(code));
+        let e = ERRORS.error_from_response("wa", 400, None, &graph(code));
         assert_eq!(e.kind(), kind, "code {code}");
         assert_eq!(e.is_temporary(), temporary, "code {code} temporary");
         assert_eq!(e.code(), Some(code));
@@ -278,7 +204,7 @@ mod tests {
     #[test]
     fn on_premises_470_is_outside_window() {
         let body = br#"{"errors":[{"code":470,"title":"Message failed to send because more than 24 hours have passed since the customer last replied to this number","details":"x"}],"meta":{"api_status":"stable","version":"2.41.2"}}"#;
-        let e = error_from_response("wa", 400, None, body);
+        let e = ERRORS.error_from_response("wa", 400, None, body);
         assert_eq!(e.kind(), ErrorKind::OutsideWindow);
         assert_eq!(e.code(), Some(470));
         assert!(!e.is_temporary());
@@ -287,20 +213,20 @@ mod tests {
     #[test]
     fn retry_after_header_wins_and_is_transient_is_honoured() {
         let body = br#"{"error":{"code":999999,"message":"m","is_transient":true}}"#;
-        let e = error_from_response("wa", 400, Some(Duration::from_secs(3)), body);
+        let e = ERRORS.error_from_response("wa", 400, Some(Duration::from_secs(3)), body);
         assert!(e.is_temporary());
         assert_eq!(e.retry_after(), Some(Duration::from_secs(3)));
     }
 
     #[test]
     fn unknown_bodies_fall_back_on_status() {
-        let e = error_from_response("wa", 502, None, b"<html>bad gateway</html>");
+        let e = ERRORS.error_from_response("wa", 502, None, b"<html>bad gateway</html>");
         assert_eq!(e.kind(), ErrorKind::PlatformUnavailable);
         assert!(e.is_temporary());
-        let e = error_from_response("wa", 400, None, b"");
+        let e = ERRORS.error_from_response("wa", 400, None, b"");
         assert_eq!(e.kind(), ErrorKind::UnexpectedResponse);
         assert!(!e.is_temporary());
-        let e = error_from_response("wa", 404, None, br#"{"errors":[]}"#);
+        let e = ERRORS.error_from_response("wa", 404, None, br#"{"errors":[]}"#);
         assert_eq!(e.kind(), ErrorKind::UnexpectedResponse);
     }
 }

@@ -11,9 +11,9 @@
 //! ```no_run
 //! # async fn demo() -> Result<(), switchboard::Error> {
 //! use switchboard::{Channel, Message, Recipient, Secret};
-//! use switchboard_whatsapp::{Config, WhatsApp};
+//! use switchboard_whatsapp::{WhatsApp, WhatsAppConfig};
 //!
-//! let config = Config::cloud("106540352242922", Secret::resolve("env:WHATSAPP_TOKEN").map_err(switchboard::Error::config)?);
+//! let config = WhatsAppConfig::cloud("106540352242922", Secret::resolve("env:WHATSAPP_TOKEN").map_err(switchboard::Error::config)?);
 //! let whatsapp = WhatsApp::new("support", config)?;
 //! let receipt = whatsapp
 //!     .send(&Message::text(Recipient::phone_number("+16505551234"), "Your order has shipped"))
@@ -26,18 +26,16 @@
 //! (`use switchboard_whatsapp as _;`) and
 //! [`Switchboard::from_config`](switchboard::Switchboard::from_config) builds it by name.
 
-use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Deserialize;
-use switchboard::http::reqwest::header::HeaderValue;
-use switchboard::http::{self, reqwest};
+use switchboard::plugin::{ChannelConfig, ChannelPlugin, Violations};
 use switchboard::{
-    register_channel, AcceptanceStatus, Capabilities, Channel, ChannelConfig, ChannelInfo,
-    ChannelPlugin, Content, ContentKind, Error, Message, Receipt, RecipientKind, Secret,
-    Violations,
+    register_channel, AcceptanceStatus, Capabilities, Channel, ChannelInfo, Content, ContentKind,
+    Error, Message, Receipt, RecipientKind, Secret,
 };
+use switchboard_graph::{GraphConfig, GraphEndpoint};
 
 mod errors;
 pub mod format;
@@ -49,22 +47,17 @@ mod wire;
 pub use model::{
     Amount, ButtonAction, ButtonIndex, ButtonParameter, ButtonSubType, Charge, Component, Currency,
     DateTime, Discount, FlowAction, FlowActionKind, FlowMode, FlowPayload, FlowRef, Header, Hsm,
-    Interactive, InteractiveAction, Language, LanguagePolicy, LocalizableParam, MediaRef, Options,
-    Order, OrderDetails, OrderItem, Parameter, ProductSection, Template, Ttl,
+    Interactive, InteractiveAction, Language, LanguagePolicy, LocalizableParam, MediaRef, Order,
+    OrderDetails, OrderItem, Parameter, ProductSection, Template, Ttl, WhatsAppContent,
+    WhatsAppOptions,
 };
+pub use switchboard_graph::{DEFAULT_API_VERSION, DEFAULT_BASE_URL};
 
 #[cfg(feature = "emulator")]
 pub mod emulator;
 
 /// The plugin name (the `type` in configuration).
 pub const PLATFORM: &str = "whatsapp";
-
-/// The Graph API version used unless configured otherwise (the version of
-/// Meta's OpenAPI spec this crate follows).
-pub const DEFAULT_API_VERSION: &str = "v23.0";
-
-/// The Cloud API host.
-pub const DEFAULT_BASE_URL: &str = "https://graph.facebook.com";
 
 /// Longest text body: 4096 characters (api-contract §1 "body req ≤4096",
 /// verified in Meta docs; the On-Premises reference says the same).
@@ -103,119 +96,94 @@ pub enum Dialect {
 /// In TOML (under `[channels.NAME]` with `type = "whatsapp"`):
 /// `phone_number_id`, `access_token` (`env:VAR`), and optionally `base_url`,
 /// `api_version`, `dialect` (`cloud` / `on_premises`), `timeout_secs`.
-#[derive(Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Config {
+#[non_exhaustive]
+#[derive(Debug, Clone)]
+pub struct WhatsAppConfig {
     /// The business phone number id (Cloud API). Unused by On-Premises.
-    #[serde(default)]
     pub phone_number_id: String,
-    /// The system-user token (Cloud) or login token (On-Premises).
-    pub access_token: Secret,
-    /// The API host: Graph for Cloud, your WhatsApp client for On-Premises.
-    #[serde(default = "default_base_url")]
-    pub base_url: String,
-    /// The Graph API version (Cloud).
-    #[serde(default = "default_api_version")]
-    pub api_version: String,
     /// Cloud (default) or On-Premises.
-    #[serde(default)]
     pub dialect: Dialect,
-    /// Time allowed for one request, in seconds.
+    /// The token (system-user for Cloud, login for On-Premises), the API host
+    /// (Graph for Cloud, your WhatsApp client for On-Premises), version and timeout.
+    pub graph: GraphConfig,
+}
+
+/// The WhatsApp keys of the TOML settings (the Graph ones are read by [`GraphConfig`]).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Settings {
     #[serde(default)]
-    pub timeout_secs: Option<u64>,
+    phone_number_id: String,
+    #[serde(default)]
+    dialect: Dialect,
 }
 
-fn default_base_url() -> String {
-    DEFAULT_BASE_URL.to_string()
-}
-
-fn default_api_version() -> String {
-    DEFAULT_API_VERSION.to_string()
-}
-
-impl Config {
+impl WhatsAppConfig {
     /// A Cloud API configuration with the default host and version.
     pub fn cloud(phone_number_id: impl Into<String>, access_token: Secret) -> Self {
-        Config {
+        WhatsAppConfig {
             phone_number_id: phone_number_id.into(),
-            access_token,
-            base_url: default_base_url(),
-            api_version: default_api_version(),
             dialect: Dialect::Cloud,
-            timeout_secs: None,
+            graph: GraphConfig::new(access_token),
         }
     }
 
     /// An On-Premises configuration for the WhatsApp client at `base_url`.
     pub fn on_premises(base_url: impl Into<String>, access_token: Secret) -> Self {
-        Config {
+        WhatsAppConfig {
             phone_number_id: String::new(),
-            access_token,
-            base_url: base_url.into(),
-            api_version: default_api_version(),
             dialect: Dialect::OnPremises,
-            timeout_secs: None,
+            graph: GraphConfig::new(access_token).base_url(base_url),
         }
     }
 
     /// Sends to another host (the emulator, a proxy).
+    #[must_use]
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.base_url = base_url.into();
+        self.graph = self.graph.base_url(base_url);
         self
     }
 
     /// Uses another Graph API version.
+    #[must_use]
     pub fn api_version(mut self, version: impl Into<String>) -> Self {
-        self.api_version = version.into();
+        self.graph = self.graph.api_version(version);
         self
     }
 
     /// Sets the time allowed for one request.
+    #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout_secs = Some(timeout.as_secs().max(1));
+        self.graph = self.graph.timeout(timeout);
         self
     }
-}
 
-impl fmt::Debug for Config {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Config")
-            .field("phone_number_id", &self.phone_number_id)
-            .field("access_token", &self.access_token)
-            .field("base_url", &self.base_url)
-            .field("api_version", &self.api_version)
-            .field("dialect", &self.dialect)
-            .field("timeout_secs", &self.timeout_secs)
-            .finish()
+    /// Reads the settings of a `[channels.NAME]` table.
+    pub fn from_config(config: &ChannelConfig) -> Result<Self, Error> {
+        let (graph, rest) = GraphConfig::from_settings(config)?;
+        let settings: Settings =
+            ChannelConfig::new(config.name(), config.channel_type(), rest).deserialize()?;
+        Ok(WhatsAppConfig {
+            phone_number_id: settings.phone_number_id,
+            dialect: settings.dialect,
+            graph,
+        })
     }
 }
 
 /// A WhatsApp channel: one business phone number.
+#[derive(Debug)]
 pub struct WhatsApp {
     info: ChannelInfo,
     dialect: Dialect,
-    url: String,
-    auth: HeaderValue,
-    client: reqwest::Client,
-}
-
-impl fmt::Debug for WhatsApp {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WhatsApp")
-            .field("name", &self.info.name)
-            .field("account", &self.info.account)
-            .field("dialect", &self.dialect)
-            .field("url", &self.url)
-            .finish_non_exhaustive()
-    }
+    endpoint: GraphEndpoint,
 }
 
 impl WhatsApp {
     /// A channel called `name` with `config`.
-    pub fn new(name: impl Into<String>, config: Config) -> Result<Self, Error> {
+    pub fn new(name: impl Into<String>, config: WhatsAppConfig) -> Result<Self, Error> {
         let name = name.into();
-        let base = http::check_endpoint(&name, &config.base_url, &config.access_token)?;
-        let (url, account, rate) = match config.dialect {
+        let (endpoint, account, rate, recipients) = match config.dialect {
             Dialect::Cloud => {
                 let id = config.phone_number_id.trim();
                 if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
@@ -224,66 +192,46 @@ impl WhatsApp {
                     ))
                     .with_channel(name));
                 }
-                let version = config.api_version.trim_matches('/');
+                let path = format!("{id}/messages");
                 (
-                    format!("{base}/{version}/{id}/messages"),
+                    GraphEndpoint::new(&name, &config.graph, &path, errors::ERRORS)?,
                     id.to_string(),
                     CLOUD_MESSAGES_PER_SECOND,
+                    &[
+                        RecipientKind::PhoneNumber,
+                        RecipientKind::UserId,
+                        RecipientKind::Group,
+                    ][..],
                 )
             }
-            Dialect::OnPremises => (
-                format!("{base}/v1/messages"),
-                base.to_string(),
-                ON_PREMISES_MESSAGES_PER_SECOND,
-            ),
+            Dialect::OnPremises => {
+                let endpoint =
+                    GraphEndpoint::at(&name, &config.graph, "v1/messages", errors::ERRORS)?;
+                let account = config.graph.base_url.trim_end_matches('/').to_string();
+                (
+                    endpoint,
+                    account,
+                    ON_PREMISES_MESSAGES_PER_SECOND,
+                    &[RecipientKind::PhoneNumber, RecipientKind::UserId][..],
+                )
+            }
         };
-        let timeout = config
-            .timeout_secs
-            .map(Duration::from_secs)
-            .unwrap_or(http::DEFAULT_TIMEOUT);
+        let capabilities = Capabilities::new()
+            .content_kinds(ContentKind::ALL)
+            .recipient_kinds(recipients.iter().copied())
+            .max_text_chars(MAX_TEXT_CHARS)
+            .messages_per_second(rate)
+            .per_recipient(PER_RECIPIENT_INTERVAL, PER_RECIPIENT_BURST);
         Ok(WhatsApp {
-            info: ChannelInfo {
-                name,
-                platform: PLATFORM.to_string(),
-                account,
-                capabilities: Capabilities {
-                    content_kinds: vec![
-                        ContentKind::Text,
-                        ContentKind::Media,
-                        ContentKind::Location,
-                        ContentKind::Contacts,
-                        ContentKind::Reaction,
-                        ContentKind::ReplyButtons,
-                        ContentKind::ChoiceList,
-                        ContentKind::SenderAction,
-                        ContentKind::Channel,
-                    ],
-                    recipient_kinds: match config.dialect {
-                        Dialect::Cloud => vec![
-                            RecipientKind::PhoneNumber,
-                            RecipientKind::UserId,
-                            RecipientKind::Group,
-                        ],
-                        Dialect::OnPremises => {
-                            vec![RecipientKind::PhoneNumber, RecipientKind::UserId]
-                        }
-                    },
-                    max_text_chars: Some(MAX_TEXT_CHARS),
-                    messages_per_second: Some(rate),
-                    per_recipient_interval: Some(PER_RECIPIENT_INTERVAL),
-                    per_recipient_burst: Some(PER_RECIPIENT_BURST),
-                },
-            },
+            info: ChannelInfo::new(name, PLATFORM, account).capabilities(capabilities),
             dialect: config.dialect,
-            url,
-            auth: http::bearer(&config.access_token)?,
-            client: http::client(timeout)?,
+            endpoint,
         })
     }
 
     /// Builds a channel from registry configuration.
     pub fn from_config(config: &ChannelConfig) -> Result<Self, Error> {
-        WhatsApp::new(config.name(), config.deserialize::<Config>()?)
+        WhatsApp::new(config.name(), WhatsAppConfig::from_config(config)?)
     }
 
     /// The wire dialect.
@@ -293,29 +241,24 @@ impl WhatsApp {
 
     /// The JSON body this channel would send for `message` (validated first).
     pub fn body(&self, message: &Message) -> Result<Vec<u8>, Error> {
-        let options = options(message).map_err(|e| e.with_channel(&self.info.name))?;
-        self.check(message, options.as_deref())?;
-        wire::serialize(self.dialect, message, options.as_deref())
-            .map_err(|e| e.with_channel(&self.info.name))
+        self.validate(message)?;
+        self.serialize(message)
     }
 
-    fn check(&self, message: &Message, options: Option<&Options>) -> Result<(), Error> {
+    fn serialize(&self, message: &Message) -> Result<Vec<u8>, Error> {
         let name = &self.info.name;
-        if !self.info.capabilities.supports_recipient(message.to.kind) {
-            return Err(Error::unsupported(
-                name,
-                format!("{} recipients", message.to.kind),
-            ));
-        }
-        let mut v = Violations::new();
-        validate::check(name, self.dialect, message, options, &mut v)?;
-        v.into_result(name)
+        let options = options(name, message)?;
+        wire::serialize(name, self.dialect, message, options.as_deref())
+            .map_err(|e| e.with_channel(name))
     }
 }
 
 /// The WhatsApp options extension of a message, if any.
-fn options(message: &Message) -> Result<Option<std::borrow::Cow<'_, Options>>, Error> {
-    message.extensions.get::<Options>().transpose()
+fn options<'a>(
+    channel: &str,
+    message: &'a Message,
+) -> Result<Option<std::borrow::Cow<'a, WhatsAppOptions>>, Error> {
+    message.extensions.get::<WhatsAppOptions>(channel)
 }
 
 #[switchboard::async_trait]
@@ -324,30 +267,20 @@ impl Channel for WhatsApp {
         &self.info
     }
 
-    fn validate(&self, message: &Message) -> Result<(), Error> {
-        let options = options(message).map_err(|e| e.with_channel(&self.info.name))?;
-        self.check(message, options.as_deref())
+    fn check_rules(&self, message: &Message, violations: &mut Violations) -> Result<(), Error> {
+        let name = &self.info.name;
+        let options = options(name, message)?;
+        validate::check(name, self.dialect, message, options.as_deref(), violations)
     }
 
-    async fn send(&self, message: &Message) -> Result<Receipt, Error> {
-        let body = self.body(message)?;
-        let response =
-            http::post_json(&self.client, &self.url, &self.auth, body, &self.info.name).await?;
-        if !response.is_success() {
-            return Err(errors::error_from_response(
-                &self.info.name,
-                response.status,
-                response.retry_after,
-                &response.body,
-            ));
-        }
+    async fn send_validated(&self, message: &Message) -> Result<Receipt, Error> {
+        let body = self.endpoint.post(self.serialize(message)?).await?;
+        let name = &self.info.name;
         match &message.content {
-            Content::SenderAction(a) => wire::parse_read_receipt(
-                &self.info.name,
-                a.message_id.as_deref().unwrap_or_default(),
-                &response.body,
-            ),
-            _ => wire::parse_receipt(&self.info.name, &response.body),
+            Content::SenderAction(a) => {
+                wire::parse_read_receipt(name, a.message_id.as_deref().unwrap_or_default(), &body)
+            }
+            _ => wire::parse_receipt(name, &body),
         }
     }
 }

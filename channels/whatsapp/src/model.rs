@@ -2,11 +2,65 @@
 //! [`switchboard::Content`] (or attach to a message as an extension).
 
 use serde::{Deserialize, Serialize};
-use switchboard::{ChannelContent, ChannelPayload, Content};
+use switchboard::plugin::ChannelPayload;
+use switchboard::{ChannelContent, Content};
 
 use crate::PLATFORM;
 
+/// What only WhatsApp can send: templates, interactive messages with media
+/// headers and WhatsApp-only actions, and the legacy `hsm`. Each converts
+/// into [`switchboard::Content`] with `into()`.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "payload", rename_all = "snake_case")]
+pub enum WhatsAppContent {
+    /// A message template.
+    Template(Template),
+    /// An interactive message.
+    Interactive(Interactive),
+    /// The legacy On-Premises `hsm` template.
+    Hsm(Hsm),
+}
+
+impl WhatsAppContent {
+    /// Whether the content may go outside the customer-service window
+    /// (templates only, api-contract §7).
+    pub fn is_template(&self) -> bool {
+        matches!(self, WhatsAppContent::Template(_) | WhatsAppContent::Hsm(_))
+    }
+}
+
+impl ChannelPayload for WhatsAppContent {
+    const CHANNEL: &'static str = PLATFORM;
+
+    fn kind(&self) -> &'static str {
+        match self {
+            WhatsAppContent::Template(_) => "template",
+            WhatsAppContent::Interactive(_) => "interactive",
+            WhatsAppContent::Hsm(_) => "hsm",
+        }
+    }
+}
+
+impl From<WhatsAppContent> for Content {
+    fn from(c: WhatsAppContent) -> Self {
+        Content::Channel(ChannelContent::new(c))
+    }
+}
+
+macro_rules! whatsapp_content {
+    ($($ty:ident),*) => {
+        $(impl From<$ty> for Content {
+            fn from(value: $ty) -> Self {
+                WhatsAppContent::$ty(value).into()
+            }
+        })*
+    };
+}
+whatsapp_content!(Template, Interactive, Hsm);
+
 /// Where WhatsApp finds a media file used inside a template or an interactive header.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MediaRef {
     /// A media id uploaded to WhatsApp earlier.
@@ -57,6 +111,7 @@ impl MediaRef {
 ///     .quick_reply_button(0, "track-1042");
 /// let content: switchboard::Content = t.into();
 /// ```
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Template {
     /// The template name (≤512 characters).
@@ -140,18 +195,8 @@ impl Template {
     }
 }
 
-impl ChannelPayload for Template {
-    const CHANNEL: &'static str = PLATFORM;
-    const KIND: &'static str = "template";
-}
-
-impl From<Template> for Content {
-    fn from(t: Template) -> Self {
-        Content::Channel(ChannelContent::new(t))
-    }
-}
-
 /// A template language.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Language {
     /// The language and locale code, e.g. `en_US`.
@@ -199,6 +244,7 @@ pub enum Component {
 
 /// A template button position, 0–9; serialized as a string as in Meta's docs
 /// (both `0` and `"0"` are read back).
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ButtonIndex(pub u8);
 
@@ -310,6 +356,7 @@ impl Parameter {
 }
 
 /// A currency amount.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Currency {
     /// Shown when the amount cannot be localized.
@@ -321,6 +368,7 @@ pub struct Currency {
 }
 
 /// A date and time; only `fallback_value` is required.
+#[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DateTime {
     /// Shown as is (localization of the other fields is not applied by the platform).
@@ -376,6 +424,7 @@ pub enum ButtonParameter {
 }
 
 /// The action of a flow or catalog template button.
+#[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ButtonAction {
     /// Flow token (flow buttons).
@@ -393,6 +442,7 @@ pub struct ButtonAction {
 
 /// The legacy On-Premises `hsm` template object (deprecated in v2.39 in favour
 /// of [`Template`]; kept for old clients).
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Hsm {
     /// The template namespace.
@@ -406,21 +456,11 @@ pub struct Hsm {
 }
 
 /// One value of an [`Hsm`] template.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LocalizableParam {
     /// The value.
     pub default: String,
-}
-
-impl ChannelPayload for Hsm {
-    const CHANNEL: &'static str = PLATFORM;
-    const KIND: &'static str = "hsm";
-}
-
-impl From<Hsm> for Content {
-    fn from(h: Hsm) -> Self {
-        Content::Channel(ChannelContent::new(h))
-    }
 }
 
 // ---------------------------------------------------------------- interactive
@@ -440,6 +480,7 @@ impl From<Hsm> for Content {
 /// .body("Tap the button below to see available dates.");
 /// let content: switchboard::Content = msg.into();
 /// ```
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Interactive {
     /// The header.
@@ -487,17 +528,6 @@ impl Interactive {
     /// The platform's `interactive.type` of this message.
     pub fn kind(&self) -> &'static str {
         self.action.kind()
-    }
-}
-
-impl ChannelPayload for Interactive {
-    const CHANNEL: &'static str = PLATFORM;
-    const KIND: &'static str = "interactive";
-}
-
-impl From<Interactive> for Content {
-    fn from(i: Interactive) -> Self {
-        Content::Channel(ChannelContent::new(i))
     }
 }
 
@@ -613,6 +643,7 @@ impl InteractiveAction {
 
 /// An amount of money: `value / offset` in the currency's unit
 /// (e.g. `{value: 1500, offset: 100}` is 15.00).
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Amount {
     /// The amount times `offset`.
@@ -622,6 +653,7 @@ pub struct Amount {
 }
 
 /// An amount with a description (tax, shipping).
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Charge {
     /// The amount times `offset`.
@@ -634,6 +666,7 @@ pub struct Charge {
 }
 
 /// A discount on an order.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Discount {
     /// The amount times `offset`.
@@ -649,6 +682,7 @@ pub struct Discount {
 }
 
 /// One line of an order.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderItem {
     /// The product's retailer id.
@@ -665,6 +699,7 @@ pub struct OrderItem {
 }
 
 /// The order of an `order_details` message.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Order {
     /// The order status (`pending` when asking for payment).
@@ -685,6 +720,7 @@ pub struct Order {
 
 /// The parameters of an `order_details` message (Meta's OpenAPI spec,
 /// "Send Order Details Message").
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderDetails {
     /// Your unique reference of the order.
@@ -705,6 +741,7 @@ pub struct OrderDetails {
 }
 
 /// A section of a product list.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProductSection {
     /// The section title (≤24 characters; required with more than one section).
@@ -715,6 +752,7 @@ pub struct ProductSection {
 }
 
 /// The parameters of a Flow message.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FlowAction {
     /// Which Flow: by id (published) or by name.
@@ -769,6 +807,7 @@ pub enum FlowActionKind {
 }
 
 /// The first screen of a Flow and its input data.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FlowPayload {
     /// The screen id.
@@ -785,15 +824,16 @@ pub struct FlowPayload {
 ///
 /// ```
 /// use switchboard::{Media, MediaKind, MediaSource, Message, Recipient};
-/// use switchboard_whatsapp::Options;
+/// use switchboard_whatsapp::WhatsAppOptions;
 /// let voice_note = Message::new(
 ///     Recipient::phone_number("+16505551234"),
 ///     Media::new(MediaKind::Audio, MediaSource::Id("1013859600285441".into())),
 /// )
-/// .with_extension(Options::default().voice());
+/// .with_extension(WhatsAppOptions::default().voice());
 /// ```
+#[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Options {
+pub struct WhatsAppOptions {
     /// Send an audio file as a voice note (`audio.voice`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub voice: bool,
@@ -808,7 +848,7 @@ pub struct Options {
     pub typing_indicator: bool,
 }
 
-impl Options {
+impl WhatsAppOptions {
     /// Sends audio as a voice note.
     pub fn voice(mut self) -> Self {
         self.voice = true;
@@ -828,9 +868,12 @@ impl Options {
     }
 }
 
-impl ChannelPayload for Options {
+impl ChannelPayload for WhatsAppOptions {
     const CHANNEL: &'static str = PLATFORM;
-    const KIND: &'static str = "options";
+
+    fn kind(&self) -> &'static str {
+        "options"
+    }
 }
 
 /// On-Premises time to live: an ISO-8601 duration (`P7D`) or seconds,
@@ -929,5 +972,316 @@ mod tests {
         assert_eq!((a.0, b.0), (0, 9));
         assert!(serde_json::from_str::<ButtonIndex>("\"x\"").is_err());
         assert_eq!(serde_json::to_string(&ButtonIndex(3)).unwrap(), "\"3\"");
+    }
+}
+
+// ------------------------------------------------------------------ builders
+
+macro_rules! setters {
+    ($ty:ident { $($field:ident: $arg:ty => $doc:literal),* $(,)? }) => {
+        impl $ty {
+            $(
+                #[doc = $doc]
+                #[must_use]
+                pub fn $field(mut self, value: impl Into<$arg>) -> Self {
+                    self.$field = Some(value.into());
+                    self
+                }
+            )*
+        }
+    };
+}
+
+impl Language {
+    /// The language and locale `code`, e.g. `en_US`.
+    pub fn new(code: impl Into<String>) -> Self {
+        Language {
+            code: code.into(),
+            policy: None,
+        }
+    }
+}
+
+impl Currency {
+    /// `amount_1000` (the amount times 1000) in ISO 4217 `code`, shown as
+    /// `fallback_value` where it cannot be localized.
+    pub fn new(
+        fallback_value: impl Into<String>,
+        code: impl Into<String>,
+        amount_1000: i64,
+    ) -> Self {
+        Currency {
+            fallback_value: fallback_value.into(),
+            code: code.into(),
+            amount_1000,
+        }
+    }
+}
+
+impl DateTime {
+    /// A date shown as `fallback_value`.
+    pub fn new(fallback_value: impl Into<String>) -> Self {
+        DateTime {
+            fallback_value: fallback_value.into(),
+            ..DateTime::default()
+        }
+    }
+}
+
+setters!(DateTime {
+    day_of_week: u8 => "Sets the day of the week, 1 (Monday) – 7.",
+    year: i32 => "Sets the year.",
+    month: u8 => "Sets the month, 1–12.",
+    day_of_month: u8 => "Sets the day of the month, 1–31.",
+    hour: u8 => "Sets the hour, 0–23.",
+    minute: u8 => "Sets the minute, 0–59.",
+    calendar: String => "Sets the calendar (`GREGORIAN` or `SOLAR_HIJRI`).",
+});
+
+impl ButtonAction {
+    /// An empty action, filled in with the setters.
+    pub fn new() -> Self {
+        ButtonAction::default()
+    }
+
+    /// Sets the Flow input data (flow buttons).
+    #[must_use]
+    pub fn flow_action_data(mut self, data: serde_json::Map<String, serde_json::Value>) -> Self {
+        self.flow_action_data = Some(data);
+        self
+    }
+}
+
+setters!(ButtonAction {
+    flow_token: String => "Sets the Flow token (flow buttons).",
+    thumbnail_product_retailer_id: String => "Sets the product shown as thumbnail (catalog buttons).",
+});
+
+impl Hsm {
+    /// The legacy template `element_name` of `namespace` in `language`, with
+    /// the values of its variables in order.
+    pub fn new(
+        namespace: impl Into<String>,
+        element_name: impl Into<String>,
+        language: impl Into<String>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        Hsm {
+            namespace: namespace.into(),
+            element_name: element_name.into(),
+            language: Language::new(language),
+            localizable_params: values.into_iter().map(LocalizableParam::new).collect(),
+        }
+    }
+
+    /// Sets the language policy (`deterministic`).
+    #[must_use]
+    pub fn deterministic(mut self) -> Self {
+        self.language.policy = Some(LanguagePolicy::Deterministic);
+        self
+    }
+}
+
+impl LocalizableParam {
+    /// A value shown as is.
+    pub fn new(default: impl Into<String>) -> Self {
+        LocalizableParam {
+            default: default.into(),
+        }
+    }
+}
+
+impl Amount {
+    /// `value / offset` in the currency's unit (`Amount::new(1500, 100)` is 15.00).
+    pub fn new(value: i64, offset: i64) -> Self {
+        Amount { value, offset }
+    }
+}
+
+impl Charge {
+    /// `value / offset` in the currency's unit.
+    pub fn new(value: i64, offset: i64) -> Self {
+        Charge {
+            value,
+            offset,
+            description: None,
+        }
+    }
+}
+
+setters!(Charge { description: String => "Says what the charge is." });
+
+impl Discount {
+    /// `value / offset` in the currency's unit.
+    pub fn new(value: i64, offset: i64) -> Self {
+        Discount {
+            value,
+            offset,
+            description: None,
+            discount_program_name: None,
+        }
+    }
+}
+
+setters!(Discount {
+    description: String => "Says what the discount is.",
+    discount_program_name: String => "Names the discount programme.",
+});
+
+impl OrderItem {
+    /// `quantity` of the product `retailer_id` called `name` at `amount` each.
+    pub fn new(
+        retailer_id: impl Into<String>,
+        name: impl Into<String>,
+        amount: Amount,
+        quantity: u32,
+    ) -> Self {
+        OrderItem {
+            retailer_id: retailer_id.into(),
+            name: name.into(),
+            amount,
+            quantity,
+            sale_amount: None,
+        }
+    }
+
+    /// The unit price on sale.
+    #[must_use]
+    pub fn sale_amount(mut self, amount: Amount) -> Self {
+        self.sale_amount = Some(amount);
+        self
+    }
+}
+
+impl Order {
+    /// An order in `status` (`pending` when asking for payment) of `items`.
+    pub fn new(
+        status: impl Into<String>,
+        items: impl IntoIterator<Item = OrderItem>,
+        subtotal: Amount,
+        tax: Charge,
+    ) -> Self {
+        Order {
+            status: status.into(),
+            items: items.into_iter().collect(),
+            subtotal,
+            tax,
+            shipping: None,
+            discount: None,
+        }
+    }
+
+    /// Adds shipping.
+    #[must_use]
+    pub fn shipping(mut self, shipping: Charge) -> Self {
+        self.shipping = Some(shipping);
+        self
+    }
+
+    /// Adds a discount.
+    #[must_use]
+    pub fn discount(mut self, discount: Discount) -> Self {
+        self.discount = Some(discount);
+        self
+    }
+}
+
+impl OrderDetails {
+    /// The order `reference_id` to pay `total_amount` of `currency` with
+    /// `payment_type` through `payment_configuration`; `goods_type` is
+    /// `digital-goods` or `physical-goods`.
+    pub fn new(
+        reference_id: impl Into<String>,
+        goods_type: impl Into<String>,
+        payment_type: impl Into<String>,
+        payment_configuration: impl Into<String>,
+        currency: impl Into<String>,
+        total_amount: Amount,
+        order: Order,
+    ) -> Self {
+        OrderDetails {
+            reference_id: reference_id.into(),
+            goods_type: goods_type.into(),
+            payment_type: payment_type.into(),
+            payment_configuration: payment_configuration.into(),
+            currency: currency.into(),
+            total_amount,
+            order,
+        }
+    }
+}
+
+impl ProductSection {
+    /// A section of the products `product_retailer_ids`.
+    pub fn new(product_retailer_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        ProductSection {
+            title: None,
+            product_retailer_ids: product_retailer_ids.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+setters!(ProductSection { title: String => "Titles the section (≤24 characters)." });
+
+impl FlowAction {
+    /// Opens `flow` with a button labelled `flow_cta`.
+    pub fn new(flow: FlowRef, flow_cta: impl Into<String>) -> Self {
+        FlowAction {
+            flow,
+            flow_cta: flow_cta.into(),
+            flow_token: None,
+            mode: None,
+            flow_action: None,
+            flow_action_payload: None,
+        }
+    }
+
+    /// Sets the mode (`draft` or `published`).
+    #[must_use]
+    pub fn mode(mut self, mode: FlowMode) -> Self {
+        self.mode = Some(mode);
+        self
+    }
+
+    /// Sets how the Flow starts.
+    #[must_use]
+    pub fn flow_action(mut self, action: FlowActionKind) -> Self {
+        self.flow_action = Some(action);
+        self
+    }
+
+    /// Opens the first screen `payload`.
+    #[must_use]
+    pub fn flow_action_payload(mut self, payload: FlowPayload) -> Self {
+        self.flow_action_payload = Some(payload);
+        self
+    }
+}
+
+setters!(FlowAction { flow_token: String => "Sets the token identifying this Flow session." });
+
+impl FlowPayload {
+    /// The first screen `screen`.
+    pub fn new(screen: impl Into<String>) -> Self {
+        FlowPayload {
+            screen: screen.into(),
+            data: None,
+        }
+    }
+
+    /// Sets the screen's input data.
+    #[must_use]
+    pub fn data(mut self, data: serde_json::Map<String, serde_json::Value>) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
+
+impl WhatsAppOptions {
+    /// With a mark-as-read sender action, also shows the typing indicator.
+    #[must_use]
+    pub fn typing_indicator(mut self) -> Self {
+        self.typing_indicator = true;
+        self
     }
 }

@@ -5,16 +5,15 @@
 //! Where the contract marks a disagreement (D), the stricter documented rule
 //! is used and the comment says so.
 
-use std::borrow::Cow;
-
+use switchboard::plugin::{Problem, Violations};
 use switchboard::{
-    ChannelData, ChoiceList, Content, Error, ErrorKind, Media, MediaKind, MediaSource, Message,
-    Problem, ReplyButton, ReplyButtons, SenderActionKind, Violations,
+    ChoiceList, Content, Error, Media, MediaKind, MediaSource, Message, ReplyButton, ReplyButtons,
+    SenderActionKind,
 };
 
 use crate::model::{
-    ButtonParameter, ButtonSubType, Component, FlowActionKind, FlowRef, Header, Hsm, Interactive,
-    InteractiveAction, MediaRef, Options, Parameter, Template,
+    ButtonParameter, ButtonSubType, Component, FlowActionKind, FlowRef, Header, Interactive,
+    InteractiveAction, MediaRef, Parameter, Template, WhatsAppContent, WhatsAppOptions,
 };
 use crate::Dialect;
 
@@ -75,40 +74,6 @@ pub const MAX_CONTACTS: usize = 5;
 /// On-Premises TTL: between 1 and 30 days inclusive (On-Premises reference, `ttl`).
 pub const TTL_SECONDS: std::ops::RangeInclusive<u64> = 86_400..=2_592_000;
 
-/// A decoded WhatsApp-only content value.
-pub(crate) enum Typed<'a> {
-    Template(Cow<'a, Template>),
-    Hsm(Cow<'a, Hsm>),
-    Interactive(Cow<'a, Interactive>),
-}
-
-/// Decodes channel content addressed to WhatsApp.
-pub(crate) fn decode(data: &ChannelData) -> Result<Typed<'_>, Error> {
-    if data.channel() != crate::PLATFORM {
-        return Err(Error::new(
-            ErrorKind::Unsupported,
-            format!(
-                "{} content of channel {} cannot be sent over WhatsApp",
-                data.kind(),
-                data.channel()
-            ),
-        ));
-    }
-    if let Some(t) = data.get::<Template>() {
-        return t.map(Typed::Template);
-    }
-    if let Some(h) = data.get::<Hsm>() {
-        return h.map(Typed::Hsm);
-    }
-    if let Some(i) = data.get::<Interactive>() {
-        return i.map(Typed::Interactive);
-    }
-    Err(Error::new(
-        ErrorKind::Unsupported,
-        format!("unknown WhatsApp content kind {:?}", data.kind()),
-    ))
-}
-
 /// A cheap key for spotting repeated ids: length, first and last byte. Only
 /// ids with equal keys are compared in full.
 fn quick_key(s: &str) -> u64 {
@@ -146,7 +111,7 @@ pub(crate) fn check(
     channel: &str,
     dialect: Dialect,
     message: &Message,
-    options: Option<&Options>,
+    options: Option<&WhatsAppOptions>,
     v: &mut Violations,
 ) -> Result<(), Error> {
     let cloud = dialect == Dialect::Cloud;
@@ -155,7 +120,8 @@ pub(crate) fn check(
         v.required(|| "to".into(), &message.to.id);
     }
     match &message.content {
-        Content::Text(t) => v.required_max_chars(|| "text.body".into(), &t.body, TEXT_BODY),
+        // Core checks the text against the capabilities (MAX_TEXT_CHARS).
+        Content::Text(_) => {}
         Content::Media(m) => check_media(dialect, m, options, v),
         Content::Location(l) => {
             if !(l.latitude.is_finite() && (-90.0..=90.0).contains(&l.latitude)) {
@@ -227,9 +193,9 @@ pub(crate) fn check(
                 a.message_id.as_deref().unwrap_or_default(),
             );
         }
-        Content::Channel(c) => match decode(&c.0).map_err(|e| e.with_channel(channel))? {
-            Typed::Template(t) => check_template(dialect, &t, v),
-            Typed::Hsm(h) => {
+        Content::Channel(c) => match &*c.decode::<WhatsAppContent>(channel)? {
+            WhatsAppContent::Template(t) => check_template(dialect, t, v),
+            WhatsAppContent::Hsm(h) => {
                 if cloud {
                     return Err(Error::unsupported(
                         channel,
@@ -240,7 +206,7 @@ pub(crate) fn check(
                 v.required(|| "hsm.element_name".into(), &h.element_name);
                 v.required(|| "hsm.language.code".into(), &h.language.code);
             }
-            Typed::Interactive(i) => check_interactive(dialect, &i, v),
+            WhatsAppContent::Interactive(i) => check_interactive(dialect, i, v),
         },
         other => {
             return Err(Error::unsupported(
@@ -307,7 +273,7 @@ pub(crate) fn check(
     Ok(())
 }
 
-fn check_media(dialect: Dialect, m: &Media, options: Option<&Options>, v: &mut Violations) {
+fn check_media(dialect: Dialect, m: &Media, options: Option<&WhatsAppOptions>, v: &mut Violations) {
     let kind = m.kind.as_str();
     match &m.source {
         MediaSource::Id(id) => {

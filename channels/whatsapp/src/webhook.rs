@@ -18,67 +18,47 @@ use switchboard::webhook::{
     fingerprint, seconds_to_ms, DeliveryStatus, Event, EventKind, InboundContent, InboundMedia,
     InboundMessage, StatusUpdate, WebhookError, WindowRule, CUSTOMER_SERVICE_WINDOW,
 };
-use switchboard::{ChannelContent, Content, MediaKind, Message};
+use switchboard::{Content, MediaKind, Message};
+use switchboard_graph::webhook::{array, json_object, text, Envelope};
 
 use crate::errors::classify_webhook_error;
+use crate::model::WhatsAppContent;
 use crate::PLATFORM;
-
-fn text(v: &Value, key: &str) -> Option<String> {
-    v.get(key).and_then(Value::as_str).map(String::from)
-}
-
-fn array<'a>(v: &'a Value, key: &str) -> &'a [Value] {
-    v.get(key)
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
-}
 
 /// Parses a WhatsApp webhook body (Cloud or On-Premises).
 pub fn parse(body: &[u8]) -> Result<Vec<Event>, WebhookError> {
-    let root: Value = serde_json::from_slice(body)
-        .map_err(|e| WebhookError::InvalidPayload(format!("not JSON: {e}")))?;
-    let Some(obj) = root.as_object() else {
-        return Err(WebhookError::InvalidPayload("not a JSON object".into()));
-    };
-    match obj.get("object").and_then(Value::as_str) {
-        Some("whatsapp_business_account") => {
-            let mut events = Vec::new();
-            for entry in array(&root, "entry") {
-                let waba = text(entry, "id").unwrap_or_default();
-                for change in array(entry, "changes") {
-                    let value = change.get("value").unwrap_or(&Value::Null);
-                    let field = text(change, "field").unwrap_or_default();
-                    if field != "messages" {
-                        events.push(unknown(&waba, change));
-                        continue;
-                    }
-                    let account = value
-                        .pointer("/metadata/phone_number_id")
-                        .and_then(Value::as_str)
-                        .map(String::from)
-                        .unwrap_or_else(|| waba.clone());
-                    value_events(value, &account, &mut events);
+    let root = json_object(body)?;
+    if root.get("object").is_some() {
+        let envelope = Envelope::from_value(&root, "whatsapp_business_account")?;
+        let mut events = Vec::new();
+        for entry in &envelope.entries {
+            for change in &entry.changes {
+                if change.field != "messages" {
+                    events.push(unknown(&entry.id, &change.raw));
+                    continue;
                 }
+                let account = change
+                    .value
+                    .pointer("/metadata/phone_number_id")
+                    .and_then(Value::as_str)
+                    .unwrap_or(&entry.id);
+                value_events(&change.value, account, &mut events);
             }
-            Ok(events)
         }
-        Some(other) => Err(WebhookError::InvalidPayload(format!(
-            "object is {other:?}, not whatsapp_business_account"
-        ))),
-        // On-Premises: no envelope, the value itself.
-        None if obj.contains_key("messages")
-            || obj.contains_key("statuses")
-            || obj.contains_key("errors") =>
-        {
-            let mut events = Vec::new();
-            value_events(&root, "on_premises", &mut events);
-            Ok(events)
-        }
-        None => Err(WebhookError::InvalidPayload(
-            "neither a Cloud API envelope nor an On-Premises payload".into(),
-        )),
+        return Ok(events);
     }
+    // On-Premises: no envelope, the value itself.
+    if ["messages", "statuses", "errors"]
+        .iter()
+        .any(|k| root.get(k).is_some())
+    {
+        let mut events = Vec::new();
+        value_events(&root, "on_premises", &mut events);
+        return Ok(events);
+    }
+    Err(WebhookError::InvalidPayload(
+        "neither a Cloud API envelope nor an On-Premises payload".into(),
+    ))
 }
 
 fn unknown(account: &str, raw: &Value) -> Event {
@@ -291,8 +271,9 @@ impl WindowRule for Window {
             return Ok(());
         }
         match &message.content {
-            Content::Channel(ChannelContent(data))
-                if data.channel() == PLATFORM && matches!(data.kind(), "template" | "hsm") =>
+            Content::Channel(c)
+                if c.decode::<WhatsAppContent>(PLATFORM)
+                    .is_ok_and(|content| content.is_template()) =>
             {
                 Ok(())
             }

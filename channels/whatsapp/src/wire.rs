@@ -2,12 +2,17 @@
 //! (no JSON tree on the send path) and the success responses.
 
 use serde::{Deserialize, Serialize};
+use switchboard::contact::Contact;
+use switchboard::plugin::{decode_response, snippet, unexpected_response};
 use switchboard::{
-    AcceptanceStatus, ChoiceSection, Contact, Content, Error, ErrorKind, Media, MediaKind,
-    MediaSource, Message, Receipt, RecipientKind, ReplyButton, SenderAction,
+    ChoiceSection, Content, Error, ErrorKind, Media, MediaKind, MediaSource, Message, Receipt,
+    RecipientKind, ReplyButton, SenderAction,
 };
 
-use crate::model::{FlowRef, Header, Hsm, Interactive, InteractiveAction, Options, Template, Ttl};
+use crate::model::{
+    FlowRef, Header, Hsm, Interactive, InteractiveAction, Template, Ttl, WhatsAppContent,
+    WhatsAppOptions,
+};
 use crate::Dialect;
 
 /// `POST …/messages` body, both dialects (api-contract §1, §2).
@@ -102,7 +107,7 @@ struct LocationObject<'a> {
 
 #[derive(Serialize)]
 struct ContactObject<'a> {
-    name: &'a switchboard::ContactName,
+    name: &'a switchboard::contact::ContactName,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     phones: Vec<Labelled<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -112,7 +117,7 @@ struct ContactObject<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     addresses: Vec<AddressObject<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    org: Option<&'a switchboard::ContactOrg>,
+    org: Option<&'a switchboard::contact::ContactOrg>,
     #[serde(skip_serializing_if = "Option::is_none")]
     birthday: Option<&'a str>,
 }
@@ -292,7 +297,7 @@ struct TypingIndicator {
     kind: &'static str,
 }
 
-fn media_object<'a>(media: &'a Media, options: Option<&'a Options>) -> MediaObject<'a> {
+fn media_object<'a>(media: &'a Media, options: Option<&'a WhatsAppOptions>) -> MediaObject<'a> {
     let (id, link) = match &media.source {
         MediaSource::Id(id) => (Some(id.as_str()), None),
         MediaSource::Url(url) => (None, Some(url.as_str())),
@@ -489,12 +494,16 @@ fn channel_error(what: &str) -> Error {
 
 /// Serializes a validated message.
 pub(crate) fn serialize(
+    channel: &str,
     dialect: Dialect,
     message: &Message,
-    options: Option<&Options>,
+    options: Option<&WhatsAppOptions>,
 ) -> Result<Vec<u8>, Error> {
     let cloud = dialect == Dialect::Cloud;
-    if let Content::SenderAction(SenderAction { action, message_id }) = &message.content {
+    if let Content::SenderAction(SenderAction {
+        action, message_id, ..
+    }) = &message.content
+    {
         let body = MarkRead {
             messaging_product: "whatsapp",
             status: "read",
@@ -602,17 +611,17 @@ pub(crate) fn serialize(
             });
         }
         Content::Channel(c) => {
-            typed = crate::validate::decode(&c.0)?;
-            match &typed {
-                crate::validate::Typed::Template(t) => {
+            typed = c.decode::<WhatsAppContent>(channel)?;
+            match &*typed {
+                WhatsAppContent::Template(t) => {
                     out.kind = "template";
-                    out.template = Some(&**t);
+                    out.template = Some(t);
                 }
-                crate::validate::Typed::Hsm(h) => {
+                WhatsAppContent::Hsm(h) => {
                     out.kind = "hsm";
-                    out.hsm = Some(&**h);
+                    out.hsm = Some(h);
                 }
-                crate::validate::Typed::Interactive(i) => {
+                WhatsAppContent::Interactive(i) => {
                     out.kind = "interactive";
                     out.interactive = Some(interactive_object(i));
                 }
@@ -629,13 +638,19 @@ pub(crate) fn serialize(
     serde_json::to_vec(&out).map_err(|e| channel_error(&e.to_string()))
 }
 
-/// The success response (api-contract §1.2; On-Premises has only `messages`).
+/// The success response (api-contract §1.2; On-Premises has only
+/// `messages`). A 2xx carrying `error` (Graph) or `errors` (On-Premises) is
+/// the platform's refusal.
 #[derive(Deserialize)]
 struct SendResponse {
     #[serde(default)]
     contacts: Vec<ContactOut>,
     #[serde(default)]
     messages: Vec<MessageOut>,
+    #[serde(default)]
+    error: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    errors: Option<serde::de::IgnoredAny>,
 }
 
 #[derive(Deserialize)]
@@ -654,15 +669,15 @@ struct MessageOut {
 /// `{"success": true}`, the answer to mark-as-read.
 #[derive(Deserialize)]
 struct SuccessResponse {
+    #[serde(default)]
     success: bool,
+    #[serde(default)]
+    error: Option<serde::de::IgnoredAny>,
 }
 
-fn unexpected(channel: &str, what: String) -> Error {
-    // The platform answered 2xx: the message may well have been accepted,
-    // so this is never classified as temporary (a retry could duplicate it).
-    Error::new(ErrorKind::UnexpectedResponse, what)
-        .with_channel(channel)
-        .with_temporary(false)
+/// The platform's refusal carried by a 2xx body.
+fn refusal_in_success(channel: &str, body: &[u8]) -> Error {
+    crate::errors::ERRORS.error_from_response(channel, 200, None, body)
 }
 
 /// Turns the 2xx body of a mark-as-read into a receipt for the message read.
@@ -672,54 +687,40 @@ pub(crate) fn parse_read_receipt(
     body: &[u8],
 ) -> Result<Receipt, Error> {
     match serde_json::from_slice::<SuccessResponse>(body) {
-        Ok(SuccessResponse { success: true }) => Ok(Receipt {
-            channel: channel.to_string(),
-            message_id: message_id.to_string(),
-            recipient_id: None,
-            status: AcceptanceStatus::Accepted,
-        }),
-        _ => Err(unexpected(
+        Ok(SuccessResponse { error: Some(_), .. }) => Err(refusal_in_success(channel, body)),
+        Ok(SuccessResponse { success: true, .. }) => Ok(Receipt::new(channel, message_id)),
+        _ => Err(unexpected_response(
             channel,
-            format!(
-                "mark-as-read did not answer success: {}",
-                switchboard::http::snippet(body)
-            ),
+            format!("mark-as-read did not answer success: {}", snippet(body)),
         )),
     }
 }
 
-/// Turns a 2xx body into a receipt.
+/// Turns a 2xx body into a receipt. The platform answered 2xx: an answer we
+/// cannot read is never temporary (a retry could duplicate the message).
 pub(crate) fn parse_receipt(channel: &str, body: &[u8]) -> Result<Receipt, Error> {
-    let parsed: SendResponse = serde_json::from_slice(body).map_err(|e| {
-        unexpected(
-            channel,
-            format!(
-                "the success response does not parse ({e}): {}",
-                switchboard::http::snippet(body)
-            ),
-        )
-    })?;
+    let parsed: SendResponse = decode_response(channel, "success response", body)?;
+    if parsed.error.is_some() || parsed.errors.is_some() {
+        return Err(refusal_in_success(channel, body));
+    }
     let Some(first) = parsed.messages.into_iter().next() else {
-        return Err(unexpected(
+        return Err(unexpected_response(
             channel,
             format!(
                 "the success response has no messages[].id: {}",
-                switchboard::http::snippet(body)
+                snippet(body)
             ),
         ));
     };
     if first.id.is_empty() {
-        return Err(unexpected(
+        return Err(unexpected_response(
             channel,
-            "the success response has an empty message id".into(),
+            "the success response has an empty message id",
         ));
     }
-    Ok(Receipt {
-        channel: channel.to_string(),
-        message_id: first.id,
-        recipient_id: parsed.contacts.into_iter().find_map(|c| c.wa_id),
-        status: crate::acceptance(first.message_status.as_deref()),
-    })
+    Ok(Receipt::new(channel, first.id)
+        .recipient_id(parsed.contacts.into_iter().find_map(|c| c.wa_id))
+        .status(crate::acceptance(first.message_status.as_deref())))
 }
 
 #[cfg(test)]
@@ -786,5 +787,20 @@ mod tests {
                 .message_id,
             "wamid.1"
         );
+    }
+
+    #[test]
+    fn a_2xx_carrying_an_error_is_classified_by_its_code() {
+        let graph = br#"{"error":{"message":"(#131047) Re-engagement message","code":131047,"fbtrace_id":"T"}}"#;
+        for e in [
+            parse_receipt("wa", graph).unwrap_err(),
+            parse_read_receipt("wa", "wamid.1", graph).unwrap_err(),
+        ] {
+            assert_eq!(e.kind(), ErrorKind::OutsideWindow);
+            assert_eq!(e.code(), Some(131047));
+        }
+        let on_prem = br#"{"errors":[{"code":470,"title":"Message failed to send"}]}"#;
+        let e = parse_receipt("wa", on_prem).unwrap_err();
+        assert_eq!((e.kind(), e.code()), (ErrorKind::OutsideWindow, Some(470)));
     }
 }

@@ -2,25 +2,26 @@
 //! passes, one over fails with a violation naming the field, the limit and
 //! the value's length. All checks happen before any request (no server here).
 
+use switchboard::contact::{Contact, ContactName};
+use switchboard::plugin::Problem;
 use switchboard::{
-    Channel, Choice, ChoiceList, ChoiceSection, Contact, ContactName, Contacts, ErrorKind,
-    Location, Media, MediaKind, MediaSource, Message, Problem, Recipient, ReplyButton,
-    ReplyButtons, Secret, Text,
+    Channel, Choice, ChoiceList, ChoiceSection, Contacts, ErrorKind, Location, Media, MediaKind,
+    MediaSource, Message, Recipient, ReplyButton, ReplyButtons, Secret, Text,
 };
 use switchboard_whatsapp::{
-    ButtonParameter, ButtonSubType, Config, FlowAction, FlowActionKind, FlowPayload, FlowRef,
-    Header, Hsm, Interactive, InteractiveAction, Language, MediaRef, Options, Parameter,
-    ProductSection, Template, Ttl, WhatsApp,
+    ButtonParameter, ButtonSubType, FlowAction, FlowActionKind, FlowPayload, FlowRef, Header, Hsm,
+    Interactive, InteractiveAction, MediaRef, Parameter, ProductSection, Template, Ttl, WhatsApp,
+    WhatsAppConfig, WhatsAppOptions,
 };
 
 fn cloud() -> WhatsApp {
-    WhatsApp::new("wa", Config::cloud("1", Secret::new("t"))).unwrap()
+    WhatsApp::new("wa", WhatsAppConfig::cloud("1", Secret::new("t"))).unwrap()
 }
 
 fn on_prem() -> WhatsApp {
     WhatsApp::new(
         "wa",
-        Config::on_premises("https://wa.local", Secret::new("t")),
+        WhatsAppConfig::on_premises("https://wa.local", Secret::new("t")),
     )
     .unwrap()
 }
@@ -157,16 +158,10 @@ fn links_must_be_http_and_filenames_only_on_documents() {
 
 #[test]
 fn exactly_one_of_media_id_and_link_in_headers_and_parameters() {
-    let both = MediaRef {
-        id: Some("1".into()),
-        link: Some("https://x.example/a.png".into()),
-        filename: None,
-    };
-    let none = MediaRef {
-        id: None,
-        link: None,
-        filename: None,
-    };
+    let both: MediaRef =
+        serde_json::from_value(serde_json::json!({"id": "1", "link": "https://x.example/a.png"}))
+            .unwrap();
+    let none: MediaRef = serde_json::from_value(serde_json::json!({})).unwrap();
     for m in [both, none] {
         let msg = Message::new(
             to(),
@@ -193,15 +188,12 @@ fn buttons_msg(
     footer: Option<String>,
     buttons: Vec<ReplyButton>,
 ) -> Message {
-    Message::new(
-        to(),
-        ReplyButtons {
-            body,
-            buttons,
-            header,
-            footer,
-        },
-    )
+    Message::new(to(), {
+        let mut b = ReplyButtons::new(body, buttons);
+        b.header = header;
+        b.footer = footer;
+        b
+    })
 }
 
 fn one_button() -> Vec<ReplyButton> {
@@ -273,28 +265,19 @@ fn reply_buttons_1_to_3_unique_titles_20_ids_256_without_spaces() {
 }
 
 fn list(button: String, sections: Vec<ChoiceSection>) -> Message {
-    Message::new(
-        to(),
-        ChoiceList {
-            body: "b".into(),
-            button,
-            sections,
-            header: None,
-            footer: None,
-        },
-    )
+    Message::new(to(), ChoiceList::new("b", button, sections))
 }
 
 fn row(id: impl Into<String>, title: impl Into<String>, d: Option<String>) -> Choice {
-    Choice {
-        id: id.into(),
-        title: title.into(),
-        description: d,
-    }
+    let mut choice = Choice::new(id, title);
+    choice.description = d;
+    choice
 }
 
 fn section(title: Option<String>, rows: Vec<Choice>) -> ChoiceSection {
-    ChoiceSection { title, rows }
+    let mut section = ChoiceSection::new(rows);
+    section.title = title;
+    section
 }
 
 #[test]
@@ -397,9 +380,10 @@ fn product_list(header: Option<Header>, sections: Vec<ProductSection>) -> Messag
 }
 
 fn products(title: Option<&str>, n: usize, prefix: &str) -> ProductSection {
-    ProductSection {
-        title: title.map(Into::into),
-        product_retailer_ids: (0..n).map(|i| format!("{prefix}{i}")).collect(),
+    let section = ProductSection::new((0..n).map(|i| format!("{prefix}{i}")));
+    match title {
+        Some(t) => section.title(t),
+        None => section,
     }
 }
 
@@ -463,17 +447,11 @@ fn products_30_in_total_in_up_to_10_sections_with_a_header_on_product_list_only(
 fn flow(cta: String) -> Message {
     Message::new(
         to(),
-        Interactive::new(InteractiveAction::Flow(FlowAction {
-            flow: FlowRef::Id("1".into()),
-            flow_cta: cta,
-            flow_token: None,
-            mode: None,
-            flow_action: Some(FlowActionKind::Navigate),
-            flow_action_payload: Some(FlowPayload {
-                screen: "S".into(),
-                data: None,
-            }),
-        }))
+        Interactive::new(InteractiveAction::Flow(
+            FlowAction::new(FlowRef::Id("1".into()), cta)
+                .flow_action(FlowActionKind::Navigate)
+                .flow_action_payload(FlowPayload::new("S")),
+        ))
         .body("b"),
     )
 }
@@ -539,28 +517,15 @@ fn template_name_512_and_button_index_0_to_9() {
 
 #[test]
 fn contacts_at_most_5_with_a_formatted_name() {
-    let contact = |name: &str| Contact {
-        name: ContactName {
-            formatted_name: name.into(),
-            ..Default::default()
-        },
-        ..Default::default()
-    };
+    let contact = |name: &str| Contact::new(ContactName::new(name));
     count_boundary(&cloud(), "contacts", 5, |n| {
         Message::new(
             to(),
-            Contacts {
-                contacts: (0..n).map(|i| contact(&format!("C{i}"))).collect(),
-            },
+            Contacts::new((0..n).map(|i| contact(&format!("C{i}")))),
         )
     });
     let err = cloud()
-        .validate(&Message::new(
-            to(),
-            Contacts {
-                contacts: vec![contact("")],
-            },
-        ))
+        .validate(&Message::new(to(), Contacts::new(vec![contact("")])))
         .unwrap_err();
     assert!(has(&err, "contacts[0].name.formatted_name"));
 }
@@ -578,17 +543,7 @@ fn callback_data_512_cloud_only() {
 
 #[test]
 fn location_coordinates_and_on_premises_name_and_address() {
-    let at = |lat: f64, long: f64| {
-        Message::new(
-            to(),
-            Location {
-                latitude: lat,
-                longitude: long,
-                name: None,
-                address: None,
-            },
-        )
-    };
+    let at = |lat: f64, long: f64| Message::new(to(), Location::new(lat, long));
     cloud().validate(&at(90.0, -180.0)).unwrap();
     assert!(has(
         &cloud().validate(&at(90.1, 0.0)).unwrap_err(),
@@ -608,7 +563,8 @@ fn location_coordinates_and_on_premises_name_and_address() {
 
 #[test]
 fn ttl_between_1_and_30_days_on_premises_only() {
-    let with = |ttl: Ttl| Message::text(to(), "x").with_extension(Options::default().ttl(ttl));
+    let with =
+        |ttl: Ttl| Message::text(to(), "x").with_extension(WhatsAppOptions::default().ttl(ttl));
     on_prem().validate(&with(Ttl::Seconds(86_400))).unwrap();
     on_prem().validate(&with(Ttl::Seconds(2_592_000))).unwrap();
     on_prem()
@@ -630,18 +586,7 @@ fn ttl_between_1_and_30_days_on_premises_only() {
 
 #[test]
 fn hsm_is_on_premises_only() {
-    let hsm = Message::new(
-        to(),
-        Hsm {
-            namespace: "ns".into(),
-            element_name: "e".into(),
-            language: Language {
-                code: "en".into(),
-                policy: None,
-            },
-            localizable_params: vec![],
-        },
-    );
+    let hsm = Message::new(to(), Hsm::new("ns", "e", "en", Vec::<String>::new()));
     on_prem().validate(&hsm).unwrap();
     assert_eq!(
         cloud().validate(&hsm).unwrap_err().kind(),
@@ -665,9 +610,11 @@ fn every_violation_is_reported_at_once() {
 fn content_of_another_channel_is_unsupported() {
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     struct Postcard;
-    impl switchboard::ChannelPayload for Postcard {
+    impl switchboard::plugin::ChannelPayload for Postcard {
         const CHANNEL: &'static str = "royal_mail";
-        const KIND: &'static str = "postcard";
+        fn kind(&self) -> &'static str {
+            "postcard"
+        }
     }
     let msg = Message::new(
         to(),

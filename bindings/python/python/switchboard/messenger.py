@@ -152,8 +152,7 @@ class Options:
         messaging_type = self.messaging_type or ("MESSAGE_TAG" if self.tag else "RESPONSE")
         return {
             "channel": CHANNEL,
-            "kind": "options",
-            "payload": _clean(
+            **_clean(
                 {
                     "messaging_type": messaging_type,
                     "tag": self.tag,

@@ -366,8 +366,7 @@ class Options:
         """The dict form of these options in :class:`switchboard.Message`."""
         return {
             "channel": CHANNEL,
-            "kind": "options",
-            "payload": _clean({"voice": self.voice or None, "ttl": self.ttl, "media_provider": self.media_provider, "typing_indicator": self.typing_indicator or None}),
+            **_clean({"voice": self.voice or None, "ttl": self.ttl, "media_provider": self.media_provider, "typing_indicator": self.typing_indicator or None}),
         }
 
 

@@ -10,8 +10,6 @@ use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
 use crate::error::{Error, ErrorKind};
 use crate::secret::Secret;
 
-pub use reqwest;
-
 /// The default time allowed for one request, connection included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -53,10 +51,17 @@ impl HttpResponse {
     }
 }
 
-/// A client with the given request timeout, rustls TLS and connection pooling.
+/// The largest response body read from a platform: 4 MiB, far above any
+/// documented answer; a larger one is an error, not a memory sink.
+pub const MAX_RESPONSE_BYTES: usize = 4 << 20;
+
+/// A client with the given request timeout, rustls TLS and connection
+/// pooling. Redirects are never followed: no platform redirects an API call,
+/// and following one would re-send a message elsewhere.
 pub fn client(timeout: Duration) -> Result<reqwest::Client, Error> {
     reqwest::Client::builder()
         .timeout(timeout)
+        .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(timeout.min(Duration::from_secs(10)))
         .pool_idle_timeout(Duration::from_secs(90))
         .user_agent(concat!("switchboard/", env!("CARGO_PKG_VERSION")))
@@ -101,10 +106,7 @@ pub async fn post_json(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok())
         .map(Duration::from_secs);
-    let body = response
-        .bytes()
-        .await
-        .map_err(|e| transport_error(e, channel))?;
+    let body = read_bounded(response, channel).await?;
     Ok(HttpResponse {
         status,
         retry_after,
@@ -112,7 +114,43 @@ pub async fn post_json(
     })
 }
 
-fn transport_error(e: reqwest::Error, channel: &str) -> Error {
+/// Reads a response body of at most [`MAX_RESPONSE_BYTES`].
+pub async fn read_bounded(mut response: reqwest::Response, channel: &str) -> Result<Bytes, Error> {
+    let too_large = || {
+        Error::new(
+            ErrorKind::UnexpectedResponse,
+            format!(
+                "the platform's answer is larger than {MAX_RESPONSE_BYTES} bytes; the message may have been accepted"
+            ),
+        )
+        .with_channel(channel)
+        .with_ambiguous(true)
+    };
+    if response
+        .content_length()
+        .is_some_and(|n| n > MAX_RESPONSE_BYTES as u64)
+    {
+        return Err(too_large());
+    }
+    let mut body = bytes::BytesMut::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| transport_error(e, channel))?
+    {
+        if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+/// Classifies a reqwest failure: connect failures are [`ErrorKind::Network`]
+/// (nothing reached the platform), timeouts and broken connections are
+/// temporary but ambiguous. The URL is dropped from the source (URLs may
+/// carry tokens).
+pub fn transport_error(e: reqwest::Error, channel: &str) -> Error {
     // reqwest's messages name the URL; URLs never carry tokens here (bearer header only).
     let e = e.without_url();
     let (kind, what, ambiguous) = if e.is_connect() {
@@ -135,5 +173,3 @@ fn transport_error(e: reqwest::Error, channel: &str) -> Error {
         .with_ambiguous(ambiguous)
         .with_source(e)
 }
-
-pub use crate::graph::snippet;

@@ -1,0 +1,182 @@
+//! What a channel crate needs to implement a platform: the plugin registration,
+//! configuration decoding, the violations collector, the platform-error
+//! composition and (feature `http`) the HTTP helpers.
+//!
+//! Applications rarely need this module; channel authors start here.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use switchboard::plugin::{ChannelConfig, ChannelPlugin};
+//! use switchboard::{register_channel, Channel, Error};
+//!
+//! fn build(config: &ChannelConfig) -> Result<Arc<dyn Channel>, Error> {
+//!     Err(Error::config(format!("{} is only an example", config.name())))
+//! }
+//! register_channel!(ChannelPlugin::new("plugin-doc-example", "an example plugin", build));
+//! ```
+
+#[cfg(feature = "http")]
+pub mod http;
+
+use std::time::Duration;
+
+pub use crate::capabilities::check_capabilities;
+pub use crate::error::{is_http_url, PlatformError, Problem, Violations};
+pub use crate::message::extension::{ChannelData, ChannelPayload};
+pub use crate::registry::{BuildFn, ChannelConfig, ChannelPlugin};
+/// The `async_trait` attribute, re-exported so channel crates implement
+/// [`Channel`](crate::Channel) with the same version.
+pub use async_trait::async_trait;
+
+use crate::error::{Error, ErrorKind};
+
+/// The classification of an HTTP status when the body says nothing the
+/// channel understands: (kind, temporary, description).
+pub fn classify_status(status: u16) -> (ErrorKind, bool, &'static str) {
+    match status {
+        401 => (ErrorKind::Unauthorized, false, "unauthorized"),
+        403 => (ErrorKind::PermissionDenied, false, "forbidden"),
+        429 => (ErrorKind::RateLimited, true, "too many requests"),
+        408 => (ErrorKind::Timeout, true, "request timeout"),
+        500..=599 => (ErrorKind::PlatformUnavailable, true, "platform error"),
+        _ => (ErrorKind::Rejected, false, "request refused"),
+    }
+}
+
+/// The error for a non-success response whose body is not an error the
+/// platform documents: temporary statuses keep their kind, the others are
+/// an [`ErrorKind::UnexpectedResponse`].
+pub fn unparsed_error(
+    channel: &str,
+    platform: &str,
+    status: u16,
+    retry_after: Option<Duration>,
+    body: &[u8],
+) -> Error {
+    let (kind, temporary, _) = classify_status(status);
+    let mut e = Error::new(
+        if temporary {
+            kind
+        } else {
+            ErrorKind::UnexpectedResponse
+        },
+        format!(
+            "HTTP {status} with a body that is not a {platform} error: {}",
+            snippet(body)
+        ),
+    )
+    .with_channel(channel)
+    .with_temporary(temporary);
+    if let Some(after) = retry_after {
+        e = e.with_retry_after(after);
+    }
+    e
+}
+
+/// How a channel classifies one platform error code: the neutral kind,
+/// whether a retry may succeed, a wait the code implies, and a description.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErrorClass {
+    /// The neutral kind.
+    pub kind: ErrorKind,
+    /// Whether retrying the same request later may succeed.
+    pub temporary: bool,
+    /// The wait the code itself implies, when the platform documents one.
+    pub retry_after: Option<Duration>,
+    /// What the code means, for the error message.
+    pub what: &'static str,
+}
+
+impl ErrorClass {
+    /// A class with no implied wait.
+    pub const fn new(kind: ErrorKind, temporary: bool, what: &'static str) -> Self {
+        ErrorClass {
+            kind,
+            temporary,
+            retry_after: None,
+            what,
+        }
+    }
+
+    /// The same class with a wait the code implies.
+    #[must_use]
+    pub const fn retry_after(mut self, after: Duration) -> Self {
+        self.retry_after = Some(after);
+        self
+    }
+
+    /// The class of an HTTP status, for codes nobody documents.
+    pub fn of_status(status: u16) -> Self {
+        let (kind, temporary, what) = classify_status(status);
+        ErrorClass::new(kind, temporary, what)
+    }
+
+    /// The classified error for the platform's answer `p`: the class's
+    /// description, then the platform's message and details; the platform's
+    /// `is_transient` makes it temporary; `retry_after` (a header) wins over
+    /// the class's own wait.
+    pub fn error(
+        &self,
+        channel: &str,
+        retry_after: Option<Duration>,
+        platform: PlatformError,
+    ) -> Error {
+        let mut message = match &platform.message {
+            Some(m) if !m.is_empty() => format!("{}: {m}", self.what),
+            _ => self.what.to_string(),
+        };
+        if let Some(d) = &platform.details {
+            message.push_str(" — ");
+            message.push_str(d);
+        }
+        let temporary = self.temporary || platform.is_transient == Some(true);
+        let mut e = Error::new(self.kind, message)
+            .with_channel(channel)
+            .with_platform(platform);
+        if let Some(after) = retry_after.or(self.retry_after) {
+            e = e.with_retry_after(after);
+        }
+        e.with_temporary(temporary)
+    }
+}
+
+/// The start of a body, for error messages: at most 200 characters, one line.
+pub fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut s: String = text
+        .chars()
+        .take(200)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if text.chars().nth(200).is_some() {
+        s.push('…');
+    }
+    if s.trim().is_empty() {
+        "(empty)".to_string()
+    } else {
+        s
+    }
+}
+
+/// An [`ErrorKind::UnexpectedResponse`] (not temporary) for `channel`.
+pub fn unexpected_response(channel: &str, what: impl Into<String>) -> Error {
+    Error::new(ErrorKind::UnexpectedResponse, what)
+        .with_channel(channel)
+        .with_temporary(false)
+}
+
+/// Decodes a success body as `T`, or an [`ErrorKind::UnexpectedResponse`]
+/// that quotes the start of the body.
+pub fn decode_response<T: serde::de::DeserializeOwned>(
+    channel: &str,
+    what: &str,
+    body: &[u8],
+) -> Result<T, Error> {
+    serde_json::from_slice(body).map_err(|e| {
+        unexpected_response(
+            channel,
+            format!("the {what} does not parse ({e}): {}", snippet(body)),
+        )
+    })
+}
