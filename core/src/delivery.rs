@@ -229,6 +229,16 @@ where
 // ------------------------------------------------------------------------ retry
 
 /// When and how often to retry.
+///
+/// ```
+/// use std::time::Duration;
+/// use switchboard::delivery::RetryPolicy;
+/// let patient = RetryPolicy::default()
+///     .max_attempts(8)
+///     .backoff(Duration::from_millis(100), Duration::from_secs(5));
+/// assert_eq!(patient.max_attempts, 8);
+/// ```
+#[non_exhaustive]
 #[derive(Debug, Clone)]
 pub struct RetryPolicy {
     /// Attempts in all, the first included (≥ 1).
@@ -256,6 +266,35 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
+    /// Attempts in all, the first included (at least 1).
+    #[must_use]
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// The first backoff (doubling each attempt) and the longest one.
+    #[must_use]
+    pub fn backoff(mut self, base: Duration, max: Duration) -> Self {
+        self.base_delay = base;
+        self.max_delay = max;
+        self
+    }
+
+    /// The most time spent waiting between attempts, in all.
+    #[must_use]
+    pub fn max_total_delay(mut self, total: Duration) -> Self {
+        self.max_total_delay = total;
+        self
+    }
+
+    /// Retries ambiguous failures too: a duplicate may reach a real person.
+    #[must_use]
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.retry_ambiguous = retry;
+        self
+    }
+
     /// Whether `error` may be retried at all.
     pub fn retryable(&self, error: &Error) -> bool {
         error.is_temporary() && (self.retry_ambiguous || !error.is_ambiguous())
@@ -923,7 +962,9 @@ impl Delivery {
 
 /// Adjustments of the default stack, as read from a
 /// `[channels.NAME.delivery]` table or given by the Python bindings; every
-/// field is optional and defaults to the channel's documented limits.
+/// field is optional and defaults to the channel's documented limits. Read
+/// it from TOML or JSON, or start from `default()` and set its fields.
+#[non_exhaustive]
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeliverySettings {
@@ -1052,11 +1093,7 @@ mod tests {
         assert!(p.delay(1, &e) >= Duration::from_secs(6));
         let amb = Error::new(ErrorKind::Timeout, "t").with_ambiguous(true);
         assert!(!p.retryable(&amb));
-        assert!(RetryPolicy {
-            retry_ambiguous: true,
-            ..RetryPolicy::default()
-        }
-        .retryable(&amb));
+        assert!(RetryPolicy::default().retry_ambiguous(true).retryable(&amb));
         assert!(!p.retryable(&Error::new(ErrorKind::InvalidMessage, "x")));
     }
 }

@@ -152,6 +152,7 @@ macro_rules! register_emulator {
 }
 
 /// A request a platform emulator accepted.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Record {
     /// The platform (`whatsapp`, `messenger`).
@@ -164,6 +165,26 @@ pub struct Record {
     pub message_id: String,
     /// The request body as received.
     pub body: serde_json::Value,
+}
+
+impl Record {
+    /// What `platform` accepted for `account`: the request `body` to
+    /// `recipient`, answered with `message_id`.
+    pub fn new(
+        platform: impl Into<String>,
+        account: impl Into<String>,
+        recipient: impl Into<String>,
+        message_id: impl Into<String>,
+        body: serde_json::Value,
+    ) -> Self {
+        Record {
+            platform: platform.into(),
+            account: account.into(),
+            recipient: recipient.into(),
+            message_id: message_id.into(),
+            body,
+        }
+    }
 }
 
 /// A failure the emulator answers instead of processing a request.
@@ -239,6 +260,7 @@ pub struct EmulatorContext {
 }
 
 /// A webhook the emulator posted, and how the receiver answered.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WebhookDelivery {
     /// The platform.

@@ -12,6 +12,20 @@ use crate::error::Error;
 /// How a channel plugin builds a channel from its configuration.
 pub type BuildFn = fn(&ChannelConfig) -> Result<Arc<dyn Channel>, Error>;
 
+/// A channel type that builds itself from its `[channels.NAME]` settings;
+/// [`build_channel::<T>`](build_channel) is then its plugin's [`BuildFn`].
+pub trait FromChannelConfig: Channel + Sized {
+    /// Builds the channel `config.name()` from its settings.
+    fn from_channel_config(config: &ChannelConfig) -> Result<Self, Error>;
+}
+
+/// The [`BuildFn`] of a [`FromChannelConfig`] channel type.
+pub fn build_channel<T: FromChannelConfig>(
+    config: &ChannelConfig,
+) -> Result<Arc<dyn Channel>, Error> {
+    Ok(Arc::new(T::from_channel_config(config)?))
+}
+
 /// A channel implementation that can be built by name from configuration.
 ///
 /// Channel crates register one with [`register_channel!`](crate::register_channel).

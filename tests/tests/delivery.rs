@@ -29,12 +29,9 @@ fn raw(emulator: &Emulator, platform: &str) -> Arc<dyn Channel> {
 }
 
 fn fast_retries(max_attempts: u32) -> RetryPolicy {
-    RetryPolicy {
-        max_attempts,
-        base_delay: Duration::from_millis(1),
-        max_delay: Duration::from_millis(20),
-        ..RetryPolicy::default()
-    }
+    RetryPolicy::default()
+        .max_attempts(max_attempts)
+        .backoff(Duration::from_millis(1), Duration::from_millis(20))
 }
 
 fn to(i: usize) -> Recipient {
@@ -173,10 +170,7 @@ async fn an_ambiguous_timeout_is_not_retried_unless_opted_in() {
     assert_eq!(emulator.records().len(), 1, "the platform did accept it");
 
     let eager = Delivery::for_channel(inner)
-        .retry(Some(RetryPolicy {
-            retry_ambiguous: true,
-            ..fast_retries(3)
-        }))
+        .retry(Some(fast_retries(3).retry_ambiguous(true)))
         .build();
     emulator.fail_next("whatsapp", 1, Failure::Hang(Duration::from_millis(1300)));
     eager.send(&Message::text(to(2), "twice")).await.unwrap();
@@ -398,4 +392,80 @@ async fn switchboard_applies_the_documented_defaults() {
         .unwrap_err()
         .to_string()
         .contains("retries"));
+}
+
+/// A channel that counts how often its rules run.
+struct Counting {
+    info: ChannelInfo,
+    checks: AtomicU32,
+    sends: AtomicU32,
+}
+
+#[switchboard::async_trait]
+impl Channel for Counting {
+    fn info(&self) -> &ChannelInfo {
+        &self.info
+    }
+    fn check_rules(&self, _: &Message, _: &mut Violations) -> Result<(), Error> {
+        self.checks.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+    async fn send_validated(&self, _: &Message) -> Result<Receipt, Error> {
+        let n = self.sends.fetch_add(1, Ordering::SeqCst);
+        Ok(Receipt::new("counting", format!("m{n}")))
+    }
+}
+
+#[tokio::test]
+async fn a_send_through_the_full_stack_validates_exactly_once() {
+    use switchboard::delivery::DeliverySettings;
+    use switchboard::webhook::{WindowPolicy, WindowRule, WindowTracker};
+
+    struct Always;
+    impl WindowRule for Always {
+        fn check(&self, _: &Message, _: Option<Duration>) -> Result<(), String> {
+            Ok(())
+        }
+    }
+
+    let counting = Arc::new(Counting {
+        info: ChannelInfo::new("counting", "test", "-").capabilities(
+            Capabilities::new()
+                .content_kinds([ContentKind::Text])
+                .recipient_kinds(RecipientKind::ALL)
+                .max_text_chars(10)
+                .messages_per_second(100.0),
+        ),
+        checks: AtomicU32::new(0),
+        sends: AtomicU32::new(0),
+    });
+    let delivered = DeliverySettings::default().apply(counting.clone()).unwrap();
+    let stack: Arc<dyn Channel> = Arc::new(WindowPolicy::new(
+        delivered,
+        Arc::new(WindowTracker::new()),
+        Arc::new(Always),
+    ));
+    stack
+        .send(&Message::text(to(1), "hi").idempotency_key("once"))
+        .await
+        .unwrap();
+    assert_eq!(counting.checks.load(Ordering::SeqCst), 1, "one validation");
+    assert_eq!(counting.sends.load(Ordering::SeqCst), 1);
+
+    // Core enforces the declared capabilities before the channel's rules
+    // run or anything is sent: text length, content and recipient kinds.
+    let too_long = stack.send(&Message::text(to(1), "x".repeat(11))).await;
+    assert_eq!(too_long.unwrap_err().violations()[0].field, "text.body");
+    let media = stack
+        .send(&Message::new(
+            to(1),
+            switchboard::Media::image_url("https://x.example/a.png"),
+        ))
+        .await;
+    assert_eq!(media.unwrap_err().kind(), ErrorKind::Unsupported);
+    assert_eq!(
+        counting.sends.load(Ordering::SeqCst),
+        1,
+        "nothing else sent"
+    );
 }

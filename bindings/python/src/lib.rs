@@ -473,14 +473,12 @@ impl PyChannel {
         timeout: Option<f64>,
         concurrency: Option<usize>,
     ) -> PyResult<PyChannel> {
-        let settings = switchboard::delivery::DeliverySettings {
-            messages_per_second,
-            max_attempts,
-            retry_ambiguous: Some(retry_ambiguous),
-            timeout_secs: timeout,
-            concurrency,
-            ..Default::default()
-        };
+        let mut settings = switchboard::delivery::DeliverySettings::default();
+        settings.messages_per_second = messages_per_second;
+        settings.max_attempts = max_attempts;
+        settings.retry_ambiguous = Some(retry_ambiguous);
+        settings.timeout_secs = timeout;
+        settings.concurrency = concurrency;
         Ok(PyChannel {
             inner: settings.apply(self.inner.clone()).map_err(py_err)?,
         })

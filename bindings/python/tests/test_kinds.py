@@ -162,7 +162,7 @@ def test_bad_builder_input_is_a_clear_error():
     with pytest.raises(ValueError):
         sb.Message(PHONE, Text("x"), notification="loud")
     with pytest.raises(ValueError):
-        sb.Message(PHONE, Text("x"), options=[{"channel": "whatsapp"}])
+        sb.Message(PHONE, Text("x"), options=[{"kind": "options"}])  # no channel
     with pytest.raises(TypeError):
         sb.Message("+1555", Text("x"))  # type: ignore[arg-type]
 

@@ -88,10 +88,20 @@ impl GraphConfig {
         self
     }
 
-    /// Splits a channel's settings: the Graph keys (`access_token`,
+    /// Reads a channel's settings: the Graph keys (`access_token`,
     /// `base_url`, `api_version`, `timeout_secs`) become a `GraphConfig`, the
-    /// rest is returned for the channel to decode (with its own unknown-key
-    /// check). Errors name the channel and the setting, never a secret.
+    /// rest decodes into the channel's own `T` (which refuses unknown keys).
+    /// Errors name the channel and the setting, never a secret.
+    pub fn with_channel_settings<T: serde::de::DeserializeOwned>(
+        config: &ChannelConfig,
+    ) -> Result<(GraphConfig, T), Error> {
+        let (graph, rest) = Self::from_settings(config)?;
+        let own = ChannelConfig::new(config.name(), config.channel_type(), rest).deserialize()?;
+        Ok((graph, own))
+    }
+
+    /// Splits a channel's settings: the Graph keys become a `GraphConfig`,
+    /// the rest is returned as it is.
     pub fn from_settings(config: &ChannelConfig) -> Result<(GraphConfig, toml::Table), Error> {
         let mut graph = toml::Table::new();
         let mut rest = toml::Table::new();
@@ -139,4 +149,34 @@ impl fmt::Debug for GraphConfig {
             .field("timeout", &self.timeout)
             .finish()
     }
+}
+
+/// Adds `base_url`, `api_version` and `timeout` builders to a channel's
+/// configuration type that keeps its [`GraphConfig`] in a `graph` field.
+#[macro_export]
+macro_rules! graph_config_builders {
+    ($config:ty) => {
+        impl $config {
+            /// Sends to another host (the emulator, a proxy).
+            #[must_use]
+            pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+                self.graph = self.graph.base_url(base_url);
+                self
+            }
+
+            /// Uses another Graph API version.
+            #[must_use]
+            pub fn api_version(mut self, version: impl Into<String>) -> Self {
+                self.graph = self.graph.api_version(version);
+                self
+            }
+
+            /// Sets the time allowed for one request.
+            #[must_use]
+            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.graph = self.graph.timeout(timeout);
+                self
+            }
+        }
+    };
 }

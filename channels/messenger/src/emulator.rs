@@ -507,13 +507,13 @@ impl GraphRules for MessengerEmulator {
         if !is_action {
             response.insert("message_id".into(), message_id.clone().into());
         }
-        let record = Record {
-            platform: crate::PLATFORM.to_string(),
-            account: page.to_string(),
-            recipient: checked.recipient.clone(),
+        let record = Record::new(
+            crate::PLATFORM,
+            page,
+            checked.recipient.clone(),
             message_id,
             body,
-        };
+        );
         (Value::Object(response), record)
     }
 
@@ -592,7 +592,7 @@ impl PlatformEmulator for MessengerEmulator {
         vec![
             format!(
                 "Messenger Send API:    POST {base_url}/{}/{EMULATOR_PAGE_ID}/messages",
-                crate::DEFAULT_API_VERSION
+                switchboard_graph::DEFAULT_API_VERSION
             ),
             format!("  Authorization: Bearer {EMULATOR_ACCESS_TOKEN} (or ?access_token=)"),
         ]

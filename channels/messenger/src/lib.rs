@@ -23,11 +23,10 @@
 //! (`use switchboard_messenger as _;`) and
 //! [`Switchboard::from_config`](switchboard::Switchboard::from_config) builds it by name.
 
-use std::sync::Arc;
-use std::time::Duration;
-
 use serde::Deserialize;
-use switchboard::plugin::{ChannelConfig, ChannelPlugin, Violations};
+use switchboard::plugin::{
+    build_channel, ChannelConfig, ChannelPlugin, FromChannelConfig, Violations,
+};
 use switchboard::{
     register_channel, Capabilities, Channel, ChannelInfo, Content, ContentKind, Error, Message,
     Receipt, RecipientKind, Secret,
@@ -45,7 +44,6 @@ pub use model::{
     MediaTemplateType, MessagingType, MessengerButton, MessengerContent, MessengerOptions,
     QuickReply, QuickReplyType, Tag, TagRules, WebviewHeight, TAG_RULES,
 };
-pub use switchboard_graph::{DEFAULT_API_VERSION, DEFAULT_BASE_URL};
 
 #[cfg(feature = "emulator")]
 pub mod emulator;
@@ -95,38 +93,17 @@ impl MessengerConfig {
         }
     }
 
-    /// Sends to another host (the emulator, a proxy).
-    #[must_use]
-    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.graph = self.graph.base_url(base_url);
-        self
-    }
-
-    /// Uses another Graph API version.
-    #[must_use]
-    pub fn api_version(mut self, version: impl Into<String>) -> Self {
-        self.graph = self.graph.api_version(version);
-        self
-    }
-
-    /// Sets the time allowed for one request.
-    #[must_use]
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.graph = self.graph.timeout(timeout);
-        self
-    }
-
     /// Reads the settings of a `[channels.NAME]` table.
     pub fn from_config(config: &ChannelConfig) -> Result<Self, Error> {
-        let (graph, rest) = GraphConfig::from_settings(config)?;
-        let settings: Settings =
-            ChannelConfig::new(config.name(), config.channel_type(), rest).deserialize()?;
+        let (graph, settings) = GraphConfig::with_channel_settings::<Settings>(config)?;
         Ok(MessengerConfig {
             page_id: settings.page_id,
             graph,
         })
     }
 }
+
+switchboard_graph::graph_config_builders!(MessengerConfig);
 
 /// A Messenger channel: one Facebook Page.
 #[derive(Debug)]
@@ -176,11 +153,6 @@ impl Messenger {
         })
     }
 
-    /// Builds a channel from registry configuration.
-    pub fn from_config(config: &ChannelConfig) -> Result<Self, Error> {
-        Messenger::new(config.name(), MessengerConfig::from_config(config)?)
-    }
-
     /// The JSON body this channel would send for `message` (validated first).
     pub fn body(&self, message: &Message) -> Result<Vec<u8>, Error> {
         self.validate(message)?;
@@ -203,6 +175,12 @@ fn options<'a>(
         .extensions
         .get::<MessengerOptions>(channel)?
         .unwrap_or_default())
+}
+
+impl FromChannelConfig for Messenger {
+    fn from_channel_config(config: &ChannelConfig) -> Result<Self, Error> {
+        Messenger::new(config.name(), MessengerConfig::from_config(config)?)
+    }
 }
 
 #[switchboard::async_trait]
@@ -228,12 +206,8 @@ impl Channel for Messenger {
     }
 }
 
-fn build(config: &ChannelConfig) -> Result<Arc<dyn Channel>, Error> {
-    Ok(Arc::new(Messenger::from_config(config)?))
-}
-
 register_channel!(ChannelPlugin::new(
     PLATFORM,
     "Facebook Messenger Send API",
-    build
+    build_channel::<Messenger>
 ));

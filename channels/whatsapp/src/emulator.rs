@@ -225,12 +225,14 @@ impl GraphRules for WhatsAppEmulator {
         checked: &Checked,
         body: Value,
     ) -> (Value, Record) {
-        let record = |message_id: String, body: Value| Record {
-            platform: crate::PLATFORM.to_string(),
-            account: account.to_string(),
-            recipient: checked.recipient.clone(),
-            message_id,
-            body,
+        let record = |message_id: String, body: Value| {
+            Record::new(
+                crate::PLATFORM,
+                account,
+                checked.recipient.clone(),
+                message_id,
+                body,
+            )
         };
         if !checked.gated {
             let id = body
@@ -1025,7 +1027,7 @@ impl PlatformEmulator for WhatsAppEmulator {
         vec![
             format!(
                 "WhatsApp Cloud API:    POST {base_url}/{}/{EMULATOR_PHONE_NUMBER_ID}/messages",
-                crate::DEFAULT_API_VERSION
+                switchboard_graph::DEFAULT_API_VERSION
             ),
             format!("WhatsApp On-Premises:  POST {base_url}/v1/messages"),
             format!("  Authorization: Bearer {EMULATOR_ACCESS_TOKEN}"),

@@ -26,11 +26,12 @@
 //! (`use switchboard_whatsapp as _;`) and
 //! [`Switchboard::from_config`](switchboard::Switchboard::from_config) builds it by name.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Deserialize;
-use switchboard::plugin::{ChannelConfig, ChannelPlugin, Violations};
+use switchboard::plugin::{
+    build_channel, ChannelConfig, ChannelPlugin, FromChannelConfig, Violations,
+};
 use switchboard::{
     register_channel, AcceptanceStatus, Capabilities, Channel, ChannelInfo, Content, ContentKind,
     Error, Message, Receipt, RecipientKind, Secret,
@@ -51,7 +52,6 @@ pub use model::{
     OrderDetails, OrderItem, Parameter, ProductSection, Template, Ttl, WhatsAppContent,
     WhatsAppOptions,
 };
-pub use switchboard_graph::{DEFAULT_API_VERSION, DEFAULT_BASE_URL};
 
 #[cfg(feature = "emulator")]
 pub mod emulator;
@@ -137,32 +137,9 @@ impl WhatsAppConfig {
         }
     }
 
-    /// Sends to another host (the emulator, a proxy).
-    #[must_use]
-    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.graph = self.graph.base_url(base_url);
-        self
-    }
-
-    /// Uses another Graph API version.
-    #[must_use]
-    pub fn api_version(mut self, version: impl Into<String>) -> Self {
-        self.graph = self.graph.api_version(version);
-        self
-    }
-
-    /// Sets the time allowed for one request.
-    #[must_use]
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.graph = self.graph.timeout(timeout);
-        self
-    }
-
     /// Reads the settings of a `[channels.NAME]` table.
     pub fn from_config(config: &ChannelConfig) -> Result<Self, Error> {
-        let (graph, rest) = GraphConfig::from_settings(config)?;
-        let settings: Settings =
-            ChannelConfig::new(config.name(), config.channel_type(), rest).deserialize()?;
+        let (graph, settings) = GraphConfig::with_channel_settings::<Settings>(config)?;
         Ok(WhatsAppConfig {
             phone_number_id: settings.phone_number_id,
             dialect: settings.dialect,
@@ -170,6 +147,8 @@ impl WhatsAppConfig {
         })
     }
 }
+
+switchboard_graph::graph_config_builders!(WhatsAppConfig);
 
 /// A WhatsApp channel: one business phone number.
 #[derive(Debug)]
@@ -229,11 +208,6 @@ impl WhatsApp {
         })
     }
 
-    /// Builds a channel from registry configuration.
-    pub fn from_config(config: &ChannelConfig) -> Result<Self, Error> {
-        WhatsApp::new(config.name(), WhatsAppConfig::from_config(config)?)
-    }
-
     /// The wire dialect.
     pub fn dialect(&self) -> Dialect {
         self.dialect
@@ -261,6 +235,12 @@ fn options<'a>(
     message.extensions.get::<WhatsAppOptions>(channel)
 }
 
+impl FromChannelConfig for WhatsApp {
+    fn from_channel_config(config: &ChannelConfig) -> Result<Self, Error> {
+        WhatsApp::new(config.name(), WhatsAppConfig::from_config(config)?)
+    }
+}
+
 #[switchboard::async_trait]
 impl Channel for WhatsApp {
     fn info(&self) -> &ChannelInfo {
@@ -285,14 +265,10 @@ impl Channel for WhatsApp {
     }
 }
 
-fn build(config: &ChannelConfig) -> Result<Arc<dyn Channel>, Error> {
-    Ok(Arc::new(WhatsApp::from_config(config)?))
-}
-
 register_channel!(ChannelPlugin::new(
     PLATFORM,
     "WhatsApp Business: Cloud API (default) and On-Premises /v1/messages",
-    build
+    build_channel::<WhatsApp>
 ));
 
 /// Maps a `message_status` value to the neutral status.

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use switchboard::plugin::ChannelPayload;
-use switchboard::{ChannelContent, Content};
+use switchboard::{ChannelContent, Content, MediaSource};
 
 use crate::PLATFORM;
 
@@ -59,44 +59,103 @@ macro_rules! whatsapp_content {
 }
 whatsapp_content!(Template, Interactive, Hsm);
 
-/// Where WhatsApp finds a media file used inside a template or an interactive header.
+/// A media file used inside a template or an interactive header: where it
+/// is (core's [`MediaSource`]) and, for documents, the file name shown.
+///
+/// Its JSON form is the platform's: `{"id": …}` or `{"link": …}`, with
+/// `filename` for documents; exactly one of `id` and `link`.
+///
+/// ```
+/// use switchboard::MediaSource;
+/// use switchboard_whatsapp::MediaRef;
+/// let invoice = MediaRef::link("https://example.com/invoice.pdf").filename("invoice.pdf");
+/// assert_eq!(invoice.source, MediaSource::url("https://example.com/invoice.pdf"));
+/// assert!(serde_json::from_str::<MediaRef>(r#"{"id": "1", "link": "https://x"}"#).is_err());
+/// ```
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MediaRef {
-    /// A media id uploaded to WhatsApp earlier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// A public http(s) URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub link: Option<String>,
+    /// Where the file is: an uploaded media id or a public http(s) URL.
+    pub source: MediaSource,
     /// The file name (documents only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
 }
 
 impl MediaRef {
-    /// A media id.
-    pub fn id(id: impl Into<String>) -> Self {
+    /// Media at `source`.
+    pub fn new(source: MediaSource) -> Self {
         MediaRef {
-            id: Some(id.into()),
-            link: None,
+            source,
             filename: None,
         }
+    }
+
+    /// A media id uploaded to WhatsApp earlier.
+    pub fn id(id: impl Into<String>) -> Self {
+        MediaRef::new(MediaSource::Id(id.into()))
     }
 
     /// A public http(s) URL.
     pub fn link(url: impl Into<String>) -> Self {
-        MediaRef {
-            id: None,
-            link: Some(url.into()),
-            filename: None,
-        }
+        MediaRef::new(MediaSource::Url(url.into()))
     }
 
     /// Sets the file name (documents).
+    #[must_use]
     pub fn filename(mut self, name: impl Into<String>) -> Self {
         self.filename = Some(name.into());
         self
+    }
+}
+
+/// The platform's media object: `id` or `link`, and `filename`.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MediaObject<'a> {
+    #[serde(default, skip_serializing_if = "Option::is_none", borrow)]
+    id: Option<std::borrow::Cow<'a, str>>,
+    #[serde(default, skip_serializing_if = "Option::is_none", borrow)]
+    link: Option<std::borrow::Cow<'a, str>>,
+    #[serde(default, skip_serializing_if = "Option::is_none", borrow)]
+    filename: Option<std::borrow::Cow<'a, str>>,
+}
+
+impl Serialize for MediaRef {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (id, link) = match &self.source {
+            MediaSource::Id(id) => (Some(id.as_str().into()), None),
+            MediaSource::Url(url) => (None, Some(url.as_str().into())),
+            other => {
+                return Err(serde::ser::Error::custom(format!(
+                    "WhatsApp takes media by id or link, not {other:?}"
+                )))
+            }
+        };
+        MediaObject {
+            id,
+            link,
+            filename: self.filename.as_deref().map(Into::into),
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for MediaRef {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let o = MediaObject::deserialize(d)?;
+        let source = match (o.id, o.link) {
+            (Some(id), None) => MediaSource::Id(id.into_owned()),
+            (None, Some(link)) => MediaSource::Url(link.into_owned()),
+            _ => {
+                return Err(serde::de::Error::custom(
+                    "a media object needs exactly one of id and link",
+                ))
+            }
+        };
+        Ok(MediaRef {
+            source,
+            filename: o.filename.map(std::borrow::Cow::into_owned),
+        })
     }
 }
 

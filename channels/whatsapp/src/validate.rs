@@ -445,15 +445,15 @@ fn check_list(l: &ChoiceList, v: &mut Violations) {
 }
 
 fn check_media_ref(field: &str, m: &MediaRef, v: &mut Violations) {
-    match (&m.id, &m.link) {
-        (Some(id), None) => {
+    match &m.source {
+        MediaSource::Id(id) => {
             v.required(|| format!("{field}.id"), id);
         }
-        (None, Some(link)) => check_link(v, &format!("{field}.link"), link),
+        MediaSource::Url(link) => check_link(v, &format!("{field}.link"), link),
         _ => v.push(
             field,
             Problem::Invalid {
-                reason: "exactly one of id and link is required".into(),
+                reason: "WhatsApp takes media by id or link".into(),
             },
         ),
     }

@@ -158,28 +158,47 @@ fn links_must_be_http_and_filenames_only_on_documents() {
 
 #[test]
 fn exactly_one_of_media_id_and_link_in_headers_and_parameters() {
-    let both: MediaRef =
-        serde_json::from_value(serde_json::json!({"id": "1", "link": "https://x.example/a.png"}))
-            .unwrap();
-    let none: MediaRef = serde_json::from_value(serde_json::json!({})).unwrap();
-    for m in [both, none] {
-        let msg = Message::new(
-            to(),
-            Template::new("t", "en_US").header([Parameter::image(m.clone())]),
+    // Typed, a MediaRef holds one source; in its JSON form (Python dicts,
+    // stored messages) both or neither is refused when the message is checked.
+    for media in [
+        serde_json::json!({"id": "1", "link": "https://x.example/a.png"}),
+        serde_json::json!({}),
+    ] {
+        let template = switchboard::ChannelContent::raw(
+            "whatsapp",
+            serde_json::json!({"kind": "template", "payload": {"name": "t",
+                "language": {"code": "en_US"},
+                "components": [{"type": "header", "parameters": [{"type": "image", "image": media}]}]}}),
         );
-        let err = cloud().validate(&msg).unwrap_err();
-        assert!(has(&err, "template.components[0].parameters[0]"), "{err}");
-        let msg = Message::new(
-            to(),
-            Interactive::new(InteractiveAction::Buttons(vec![ReplyButton::new("a", "A")]))
-                .header(Header::Image { image: m })
-                .body("b"),
+        let err = cloud().validate(&Message::new(to(), template)).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidMessage);
+        assert!(
+            err.to_string().contains("exactly one of id and link"),
+            "{err}"
         );
-        assert!(has(
-            &cloud().validate(&msg).unwrap_err(),
-            "interactive.header"
-        ));
     }
+    // A source WhatsApp cannot take, or an empty id, is a violation of its field.
+    let msg = Message::new(
+        to(),
+        Template::new("t", "en_US").header([Parameter::image(MediaRef::id(""))]),
+    );
+    let err = cloud().validate(&msg).unwrap_err();
+    assert!(
+        has(&err, "template.components[0].parameters[0].id"),
+        "{err}"
+    );
+    let msg = Message::new(
+        to(),
+        Interactive::new(InteractiveAction::Buttons(vec![ReplyButton::new("a", "A")]))
+            .header(Header::Image {
+                image: MediaRef::link("ftp://x.example/a.png"),
+            })
+            .body("b"),
+    );
+    assert!(has(
+        &cloud().validate(&msg).unwrap_err(),
+        "interactive.header.link"
+    ));
 }
 
 fn buttons_msg(

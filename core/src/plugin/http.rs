@@ -34,6 +34,7 @@ pub fn check_endpoint<'a>(
 }
 
 /// A response read to the end.
+#[non_exhaustive]
 #[derive(Debug)]
 pub struct HttpResponse {
     /// The HTTP status code.

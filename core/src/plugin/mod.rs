@@ -23,7 +23,9 @@ use std::time::Duration;
 pub use crate::capabilities::check_capabilities;
 pub use crate::error::{is_http_url, PlatformError, Problem, Violations};
 pub use crate::message::extension::{ChannelData, ChannelPayload};
-pub use crate::registry::{BuildFn, ChannelConfig, ChannelPlugin};
+pub use crate::registry::{
+    build_channel, BuildFn, ChannelConfig, ChannelPlugin, FromChannelConfig,
+};
 /// The `async_trait` attribute, re-exported so channel crates implement
 /// [`Channel`](crate::Channel) with the same version.
 pub use async_trait::async_trait;
