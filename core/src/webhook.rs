@@ -97,6 +97,7 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// One event from a webhook payload.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     /// The platform (`whatsapp`, `messenger`).
@@ -143,6 +144,7 @@ pub enum EventKind {
 }
 
 /// A message from a customer.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InboundMessage {
     /// The platform message id.
@@ -162,6 +164,7 @@ pub struct InboundMessage {
 }
 
 /// Media a customer sent.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InboundMedia {
     /// What sort of media.
@@ -283,6 +286,7 @@ pub enum InboundContent {
 }
 
 /// A delivery status of a message sent.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StatusUpdate {
     /// The platform message id.
@@ -317,6 +321,7 @@ pub enum DeliveryStatus {
 }
 
 /// A platform error, with Switchboard's classification of its code.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClassifiedError {
     /// The kind of error.
@@ -352,6 +357,7 @@ impl ClassifiedError {
 }
 
 /// A postback (Messenger).
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Postback {
     /// Who tapped.
@@ -365,6 +371,7 @@ pub struct Postback {
 }
 
 /// A reaction event (Messenger).
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InboundReaction {
     /// Who reacted.
@@ -378,6 +385,7 @@ pub struct InboundReaction {
 }
 
 /// Delivery watermark (Messenger).
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeliveryWatermark {
     /// The recipient.
@@ -389,6 +397,7 @@ pub struct DeliveryWatermark {
 }
 
 /// Read watermark (Messenger).
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReadWatermark {
     /// The reader.
@@ -398,6 +407,30 @@ pub struct ReadWatermark {
 }
 
 impl Event {
+    /// An event `id` (stable, for duplicate detection) of `platform` about
+    /// `account`.
+    pub fn new(
+        platform: impl Into<String>,
+        account: impl Into<String>,
+        id: impl Into<String>,
+        kind: EventKind,
+    ) -> Self {
+        Event {
+            platform: platform.into(),
+            account: account.into(),
+            id: id.into(),
+            timestamp_ms: None,
+            kind,
+        }
+    }
+
+    /// When it happened, in milliseconds since the Unix epoch.
+    #[must_use]
+    pub fn timestamp_ms(mut self, at: Option<u64>) -> Self {
+        self.timestamp_ms = at;
+        self
+    }
+
     /// The customer whose message opens the customer-service window, if this
     /// event is one that opens it.
     pub fn opens_window_for(&self) -> Option<&str> {
@@ -406,6 +439,100 @@ impl Event {
             EventKind::Postback(p) => Some(&p.from),
             EventKind::Reaction(r) => Some(&r.from),
             _ => None,
+        }
+    }
+}
+
+impl InboundMessage {
+    /// Message `id` from `from` with `content`; fill the optional fields in.
+    pub fn new(id: impl Into<String>, from: impl Into<String>, content: InboundContent) -> Self {
+        InboundMessage {
+            id: id.into(),
+            from: from.into(),
+            sender_name: None,
+            reply_to: None,
+            content,
+            referral: None,
+            errors: Vec::new(),
+        }
+    }
+}
+
+impl InboundMedia {
+    /// Media of `kind`; fill in what the platform said about it.
+    pub fn new(kind: MediaKind) -> Self {
+        InboundMedia {
+            kind,
+            id: None,
+            url: None,
+            mime_type: None,
+            sha256: None,
+            caption: None,
+            filename: None,
+            voice: false,
+        }
+    }
+}
+
+impl StatusUpdate {
+    /// The message `message_id` reached `status`.
+    pub fn new(message_id: impl Into<String>, status: DeliveryStatus) -> Self {
+        StatusUpdate {
+            message_id: message_id.into(),
+            recipient_id: None,
+            status,
+            errors: Vec::new(),
+            callback_data: None,
+        }
+    }
+}
+
+impl Postback {
+    /// A postback from `from`; fill in its title, payload and message id.
+    pub fn new(from: impl Into<String>) -> Self {
+        Postback {
+            from: from.into(),
+            title: None,
+            payload: None,
+            mid: None,
+        }
+    }
+}
+
+impl InboundReaction {
+    /// `from` reacted (`action`: `react` / `unreact`) to `message_id`.
+    pub fn new(
+        from: impl Into<String>,
+        message_id: impl Into<String>,
+        action: impl Into<String>,
+        emoji: Option<String>,
+    ) -> Self {
+        InboundReaction {
+            from: from.into(),
+            message_id: message_id.into(),
+            action: action.into(),
+            emoji,
+        }
+    }
+}
+
+impl DeliveryWatermark {
+    /// Messages to `from` delivered up to `watermark`.
+    pub fn new(from: impl Into<String>, message_ids: Vec<String>, watermark: u64) -> Self {
+        DeliveryWatermark {
+            from: from.into(),
+            message_ids,
+            watermark,
+        }
+    }
+}
+
+impl ReadWatermark {
+    /// Messages to `from` read up to `watermark`.
+    pub fn new(from: impl Into<String>, watermark: u64) -> Self {
+        ReadWatermark {
+            from: from.into(),
+            watermark,
         }
     }
 }

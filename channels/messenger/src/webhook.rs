@@ -45,30 +45,19 @@ fn attachment(a: &Value) -> InboundMedia {
         Some("sticker") => MediaKind::Sticker,
         _ => MediaKind::Image,
     };
-    InboundMedia {
-        kind,
-        id: None,
-        url: a
-            .pointer("/payload/url")
-            .and_then(Value::as_str)
-            .map(String::from),
-        mime_type: None,
-        sha256: None,
-        caption: None,
-        filename: None,
-        voice: false,
-    }
+    let mut media = InboundMedia::new(kind);
+    media.url = a
+        .pointer("/payload/url")
+        .and_then(Value::as_str)
+        .map(String::from);
+    media
 }
 
 fn messaging_event(page: &str, m: &Value) -> Event {
     let sender = id(m.pointer("/sender/id")).unwrap_or_default();
     let timestamp_ms = m.get("timestamp").and_then(Value::as_u64);
-    let event = |id: String, kind: EventKind| Event {
-        platform: PLATFORM.into(),
-        account: page.into(),
-        id,
-        timestamp_ms,
-        kind,
+    let event = |id: String, kind: EventKind| {
+        Event::new(PLATFORM, page, id, kind).timestamp_ms(timestamp_ms)
     };
     if let Some(msg) = m.get("message") {
         let mid = text(msg, "mid").unwrap_or_default();
@@ -91,18 +80,12 @@ fn messaging_event(page: &str, m: &Value) -> Event {
             },
         };
         let echo = msg.get("is_echo").and_then(Value::as_bool).unwrap_or(false);
-        let inbound = InboundMessage {
-            id: mid.clone(),
-            from: sender,
-            sender_name: None,
-            reply_to: msg
-                .pointer("/reply_to/mid")
-                .and_then(Value::as_str)
-                .map(String::from),
-            content,
-            referral: m.get("referral").cloned(),
-            errors: Vec::new(),
-        };
+        let mut inbound = InboundMessage::new(mid.clone(), sender, content);
+        inbound.reply_to = msg
+            .pointer("/reply_to/mid")
+            .and_then(Value::as_str)
+            .map(String::from);
+        inbound.referral = m.get("referral").cloned();
         let key = if mid.is_empty() { fingerprint(m) } else { mid };
         return if echo {
             event(format!("fb:echo:{key}"), EventKind::Echo(inbound))
@@ -114,25 +97,22 @@ fn messaging_event(page: &str, m: &Value) -> Event {
         let watermark = d.get("watermark").and_then(Value::as_u64).unwrap_or(0);
         return event(
             format!("fb:delivery:{sender}:{watermark}"),
-            EventKind::Delivery(DeliveryWatermark {
-                from: sender,
-                message_ids: array(d, "mids")
+            EventKind::Delivery(DeliveryWatermark::new(
+                sender,
+                array(d, "mids")
                     .iter()
                     .filter_map(Value::as_str)
                     .map(String::from)
                     .collect(),
                 watermark,
-            }),
+            )),
         );
     }
     if let Some(r) = m.get("read") {
         let watermark = r.get("watermark").and_then(Value::as_u64).unwrap_or(0);
         return event(
             format!("fb:read:{sender}:{watermark}"),
-            EventKind::Read(ReadWatermark {
-                from: sender,
-                watermark,
-            }),
+            EventKind::Read(ReadWatermark::new(sender, watermark)),
         );
     }
     if let Some(p) = m.get("postback") {
@@ -141,23 +121,24 @@ fn messaging_event(page: &str, m: &Value) -> Event {
                 "fb:postback:{}",
                 text(p, "mid").unwrap_or_else(|| fingerprint(m))
             ),
-            EventKind::Postback(Postback {
-                from: sender,
-                title: text(p, "title"),
-                payload: text(p, "payload"),
-                mid: text(p, "mid"),
+            EventKind::Postback({
+                let mut postback = Postback::new(sender);
+                postback.title = text(p, "title");
+                postback.payload = text(p, "payload");
+                postback.mid = text(p, "mid");
+                postback
             }),
         );
     }
     if let Some(r) = m.get("reaction") {
         return event(
             format!("fb:reaction:{}", fingerprint(m)),
-            EventKind::Reaction(InboundReaction {
-                from: sender,
-                message_id: text(r, "mid").unwrap_or_default(),
-                action: text(r, "action").unwrap_or_else(|| "react".into()),
-                emoji: text(r, "emoji").or_else(|| text(r, "reaction")),
-            }),
+            EventKind::Reaction(InboundReaction::new(
+                sender,
+                text(r, "mid").unwrap_or_default(),
+                text(r, "action").unwrap_or_else(|| "react".into()),
+                text(r, "emoji").or_else(|| text(r, "reaction")),
+            )),
         );
     }
     event(

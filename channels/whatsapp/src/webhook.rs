@@ -62,13 +62,12 @@ pub fn parse(body: &[u8]) -> Result<Vec<Event>, WebhookError> {
 }
 
 fn unknown(account: &str, raw: &Value) -> Event {
-    Event {
-        platform: PLATFORM.into(),
-        account: account.into(),
-        id: format!("wa:unknown:{}", fingerprint(raw)),
-        timestamp_ms: None,
-        kind: EventKind::Unknown { raw: raw.clone() },
-    }
+    Event::new(
+        PLATFORM,
+        account,
+        format!("wa:unknown:{}", fingerprint(raw)),
+        EventKind::Unknown { raw: raw.clone() },
+    )
 }
 
 /// The events of one `value` (Cloud) or one On-Premises body.
@@ -84,31 +83,26 @@ fn value_events(value: &Value, account: &str, out: &mut Vec<Event>) {
             .and_then(Value::as_str)
             .map(String::from);
         let id = text(m, "id").unwrap_or_default();
-        out.push(Event {
-            platform: PLATFORM.into(),
-            account: account.into(),
-            id: if id.is_empty() {
-                format!("wa:msg:{}", fingerprint(m))
-            } else {
-                format!("wa:msg:{id}")
-            },
-            timestamp_ms: m.get("timestamp").and_then(seconds_to_ms),
-            kind: EventKind::Message(InboundMessage {
-                id,
-                from,
-                sender_name,
-                reply_to: m
-                    .pointer("/context/id")
-                    .and_then(Value::as_str)
-                    .map(String::from),
-                content: content(m),
-                referral: m.get("referral").cloned(),
-                errors: array(m, "errors")
-                    .iter()
-                    .map(classify_webhook_error)
-                    .collect(),
-            }),
-        });
+        let event_id = if id.is_empty() {
+            format!("wa:msg:{}", fingerprint(m))
+        } else {
+            format!("wa:msg:{id}")
+        };
+        let mut inbound = InboundMessage::new(id, from, content(m));
+        inbound.sender_name = sender_name;
+        inbound.reply_to = m
+            .pointer("/context/id")
+            .and_then(Value::as_str)
+            .map(String::from);
+        inbound.referral = m.get("referral").cloned();
+        inbound.errors = array(m, "errors")
+            .iter()
+            .map(classify_webhook_error)
+            .collect();
+        out.push(
+            Event::new(PLATFORM, account, event_id, EventKind::Message(inbound))
+                .timestamp_ms(m.get("timestamp").and_then(seconds_to_ms)),
+        );
     }
     for s in array(value, "statuses") {
         let message_id = text(s, "id").unwrap_or_default();
@@ -121,48 +115,42 @@ fn value_events(value: &Value, account: &str, out: &mut Vec<Event>) {
             "failed" => DeliveryStatus::Failed,
             other => DeliveryStatus::Other(other.to_string()),
         };
-        out.push(Event {
-            platform: PLATFORM.into(),
-            account: account.into(),
-            id: format!("wa:status:{message_id}:{status_name}"),
-            timestamp_ms: s.get("timestamp").and_then(seconds_to_ms),
-            kind: EventKind::Status(StatusUpdate {
-                message_id,
-                recipient_id: text(s, "recipient_id"),
-                status,
-                errors: array(s, "errors")
-                    .iter()
-                    .map(classify_webhook_error)
-                    .collect(),
-                callback_data: text(s, "biz_opaque_callback_data"),
-            }),
-        });
+        let event_id = format!("wa:status:{message_id}:{status_name}");
+        let mut update = StatusUpdate::new(message_id, status);
+        update.recipient_id = text(s, "recipient_id");
+        update.errors = array(s, "errors")
+            .iter()
+            .map(classify_webhook_error)
+            .collect();
+        update.callback_data = text(s, "biz_opaque_callback_data");
+        out.push(
+            Event::new(PLATFORM, account, event_id, EventKind::Status(update))
+                .timestamp_ms(s.get("timestamp").and_then(seconds_to_ms)),
+        );
     }
     let errors = array(value, "errors");
     if !errors.is_empty() && value.get("statuses").is_none() && value.get("messages").is_none() {
-        out.push(Event {
-            platform: PLATFORM.into(),
-            account: account.into(),
-            id: format!("wa:errors:{}", fingerprint(value)),
-            timestamp_ms: None,
-            kind: EventKind::Errors {
+        out.push(Event::new(
+            PLATFORM,
+            account,
+            format!("wa:errors:{}", fingerprint(value)),
+            EventKind::Errors {
                 errors: errors.iter().map(classify_webhook_error).collect(),
             },
-        });
+        ));
     }
 }
 
 fn media(kind: MediaKind, v: &Value) -> InboundMedia {
-    InboundMedia {
-        kind,
-        id: text(v, "id"),
-        url: text(v, "url").or_else(|| text(v, "link")),
-        mime_type: text(v, "mime_type"),
-        sha256: text(v, "sha256"),
-        caption: text(v, "caption"),
-        filename: text(v, "filename"),
-        voice: v.get("voice").and_then(Value::as_bool).unwrap_or(false),
-    }
+    let mut media = InboundMedia::new(kind);
+    media.id = text(v, "id");
+    media.url = text(v, "url").or_else(|| text(v, "link"));
+    media.mime_type = text(v, "mime_type");
+    media.sha256 = text(v, "sha256");
+    media.caption = text(v, "caption");
+    media.filename = text(v, "filename");
+    media.voice = v.get("voice").and_then(Value::as_bool).unwrap_or(false);
+    media
 }
 
 fn number(v: &Value, key: &str) -> Option<f64> {
