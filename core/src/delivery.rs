@@ -889,30 +889,35 @@ impl Delivery {
     }
 
     /// Sets or removes the retry policy.
+    #[must_use]
     pub fn retry(mut self, policy: Option<RetryPolicy>) -> Self {
         self.retry = policy;
         self
     }
 
     /// Sets the rate limits.
+    #[must_use]
     pub fn rate_limits(mut self, limits: RateLimits) -> Self {
         self.limits = limits;
         self
     }
 
     /// Sets or removes the per-attempt timeout.
+    #[must_use]
     pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
         self.timeout = timeout;
         self
     }
 
     /// Sets or removes the concurrency limit.
+    #[must_use]
     pub fn concurrency(mut self, n: Option<usize>) -> Self {
         self.concurrency = n;
         self
     }
 
     /// Sets or removes the idempotency store.
+    #[must_use]
     pub fn idempotency(mut self, store: Option<Arc<dyn IdempotencyStore>>) -> Self {
         self.idempotency = store;
         self

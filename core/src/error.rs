@@ -285,18 +285,21 @@ impl Error {
     }
 
     /// Names the channel instance the error comes from.
+    #[must_use]
     pub fn with_channel(mut self, channel: impl Into<String>) -> Self {
         self.inner.channel = Some(channel.into());
         self
     }
 
     /// Overrides whether the error is temporary (worth retrying unchanged).
+    #[must_use]
     pub fn with_temporary(mut self, temporary: bool) -> Self {
         self.inner.temporary = temporary;
         self
     }
 
     /// Sets how long to wait before retrying; implies temporary.
+    #[must_use]
     pub fn with_retry_after(mut self, after: Duration) -> Self {
         self.inner.retry_after = Some(after);
         self.inner.temporary = true;
@@ -306,6 +309,7 @@ impl Error {
     /// Marks the failure as ambiguous: the request may have reached the
     /// platform (a timeout or a connection lost after sending), so sending
     /// again may deliver the message twice.
+    #[must_use]
     pub fn with_ambiguous(mut self, ambiguous: bool) -> Self {
         self.inner.ambiguous = ambiguous;
         self
@@ -317,12 +321,14 @@ impl Error {
     }
 
     /// Attaches the platform's own error details.
+    #[must_use]
     pub fn with_platform(mut self, platform: PlatformError) -> Self {
         self.inner.platform = Some(platform);
         self
     }
 
     /// Attaches the underlying cause.
+    #[must_use]
     pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
         self.inner.source = Some(Box::new(source));
         self

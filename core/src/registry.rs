@@ -185,6 +185,7 @@ impl ChannelConfig {
     }
 
     /// Sets the delivery settings (the `[channels.NAME.delivery]` table).
+    #[must_use]
     pub fn with_delivery(mut self, delivery: Option<toml::Table>) -> Self {
         self.delivery = delivery;
         self
@@ -211,6 +212,7 @@ impl ChannelConfig {
     }
 
     /// Sets one setting (for building configurations in code).
+    #[must_use]
     pub fn set(mut self, key: &str, value: impl Into<toml::Value>) -> Self {
         self.settings.insert(key.to_string(), value.into());
         self

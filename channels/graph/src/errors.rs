@@ -138,6 +138,7 @@ impl ErrorTable {
 
     /// Parses error bodies with `parse` (e.g. a second dialect) instead of
     /// the Graph envelope alone.
+    #[must_use]
     pub const fn with_parser(mut self, parse: Parse) -> Self {
         self.parse = parse;
         self

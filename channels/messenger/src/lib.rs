@@ -112,6 +112,12 @@ pub struct Messenger {
     endpoint: GraphEndpoint,
 }
 
+impl FromChannelConfig for Messenger {
+    fn from_channel_config(config: &ChannelConfig) -> Result<Self, Error> {
+        Messenger::new(config.name(), MessengerConfig::from_config(config)?)
+    }
+}
+
 impl Messenger {
     /// A channel called `name` with `config`.
     pub fn new(name: impl Into<String>, config: MessengerConfig) -> Result<Self, Error> {
@@ -161,25 +167,7 @@ impl Messenger {
 
     fn serialize(&self, message: &Message) -> Result<Vec<u8>, Error> {
         let name = &self.info.name;
-        let options = options(name, message)?;
-        wire::serialize(name, message, &options).map_err(|e| e.with_channel(name))
-    }
-}
-
-/// The Messenger options of a message (defaults when none are attached).
-fn options<'a>(
-    channel: &str,
-    message: &'a Message,
-) -> Result<std::borrow::Cow<'a, MessengerOptions>, Error> {
-    Ok(message
-        .extensions
-        .get::<MessengerOptions>(channel)?
-        .unwrap_or_default())
-}
-
-impl FromChannelConfig for Messenger {
-    fn from_channel_config(config: &ChannelConfig) -> Result<Self, Error> {
-        Messenger::new(config.name(), MessengerConfig::from_config(config)?)
+        wire::serialize(name, message).map_err(|e| e.with_channel(name))
     }
 }
 
@@ -190,9 +178,7 @@ impl Channel for Messenger {
     }
 
     fn check_rules(&self, message: &Message, violations: &mut Violations) -> Result<(), Error> {
-        let name = &self.info.name;
-        let options = options(name, message)?;
-        validate::check(name, message, &options, violations)
+        validate::check(&self.info.name, message, violations)
     }
 
     async fn send_validated(&self, message: &Message) -> Result<Receipt, Error> {

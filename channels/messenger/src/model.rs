@@ -225,12 +225,14 @@ impl MessengerOptions {
     }
 
     /// `messaging_type: UPDATE`.
+    #[must_use]
     pub fn update(mut self) -> Self {
         self.messaging_type = MessagingType::Update;
         self
     }
 
     /// `messaging_type: MESSAGE_TAG` with `tag`.
+    #[must_use]
     pub fn tag(mut self, tag: Tag) -> Self {
         self.messaging_type = MessagingType::MessageTag;
         self.tag = Some(tag);
@@ -238,27 +240,45 @@ impl MessengerOptions {
     }
 
     /// Sends a retired tag although the platform refuses it.
+    #[must_use]
     pub fn send_retired_tag_anyway(mut self) -> Self {
         self.allow_retired_tag = true;
         self
     }
 
     /// Sends as a persona.
+    #[must_use]
     pub fn persona(mut self, persona_id: impl Into<String>) -> Self {
         self.persona_id = Some(persona_id.into());
         self
     }
 
     /// Adds a quick reply.
+    #[must_use]
     pub fn quick_reply(mut self, reply: QuickReply) -> Self {
         self.quick_replies.push(reply);
         self
     }
 
     /// Marks an attachment sent by URL as reusable.
+    #[must_use]
     pub fn reusable(mut self) -> Self {
         self.reusable_attachment = true;
         self
+    }
+}
+
+impl MessengerOptions {
+    /// The options attached to `message` (defaults when none are);
+    /// `channel` names the sending channel in errors.
+    pub(crate) fn of<'a>(
+        channel: &str,
+        message: &'a switchboard::Message,
+    ) -> Result<std::borrow::Cow<'a, Self>, switchboard::Error> {
+        Ok(message
+            .extensions
+            .get::<MessengerOptions>(channel)?
+            .unwrap_or_default())
     }
 }
 
@@ -319,6 +339,7 @@ impl QuickReply {
     }
 
     /// Adds an icon.
+    #[must_use]
     pub fn image_url(mut self, url: impl Into<String>) -> Self {
         self.image_url = Some(url.into());
         self

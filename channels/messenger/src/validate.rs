@@ -76,12 +76,8 @@ fn check_buttons(buttons: &[MessengerButton], field: &str, min: usize, v: &mut V
 }
 
 /// Checks a message; returns early with `Unsupported` for what Messenger cannot express.
-pub(crate) fn check(
-    channel: &str,
-    message: &Message,
-    options: &MessengerOptions,
-    v: &mut Violations,
-) -> Result<(), Error> {
+pub(crate) fn check(channel: &str, message: &Message, v: &mut Violations) -> Result<(), Error> {
+    let options = &*MessengerOptions::of(channel, message)?;
     v.required(|| recipient_field(message.to.kind).into(), &message.to.id);
     let action = matches!(
         message.content,

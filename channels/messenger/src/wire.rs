@@ -1,6 +1,7 @@
 //! The Send API's JSON, private to this crate (api-contract §3).
 
 use serde::{Deserialize, Serialize};
+use serde_with::skip_serializing_none;
 use switchboard::plugin::decode_response;
 use switchboard::{
     Content, Error, ErrorKind, MediaKind, MediaSource, Message, Notification, Receipt,
@@ -11,40 +12,29 @@ use crate::model::{
     MediaTemplate, MessengerButton, MessengerContent, MessengerOptions, QuickReply, Tag,
 };
 
+#[skip_serializing_none]
 #[derive(Serialize)]
 struct Outgoing<'a> {
     recipient: RecipientObject<'a>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     messaging_type: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     tag: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     notification_type: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     persona_id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     reply_to: Option<ReplyTo<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     message: Option<MessageObject<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     sender_action: Option<&'static str>,
     /// The `react` / `unreact` sender actions carry the message reacted to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     payload: Option<ReactionPayload<'a>>,
 }
 
 /// Exactly one of the recipient keys is set.
+#[skip_serializing_none]
 #[derive(Serialize)]
 struct RecipientObject<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     user_ref: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     comment_id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     post_id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     phone_number: Option<&'a str>,
 }
 
@@ -53,24 +43,21 @@ struct ReplyTo<'a> {
     mid: &'a str,
 }
 
+#[skip_serializing_none]
 #[derive(Serialize)]
 struct ReactionPayload<'a> {
     message_id: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     reaction: Option<&'a str>,
 }
 
+#[skip_serializing_none]
 #[derive(Serialize, Default)]
 struct MessageObject<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
     text: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     attachment: Option<Attachment<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     attachments: Option<Vec<Attachment<'a>>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     quick_replies: Vec<QuickReplyObject<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     metadata: Option<&'a str>,
 }
 
@@ -81,28 +68,24 @@ struct Attachment<'a> {
     payload: AttachmentPayload<'a>,
 }
 
+#[skip_serializing_none]
 #[derive(Serialize)]
 #[serde(untagged)]
 enum AttachmentPayload<'a> {
     Media {
-        #[serde(skip_serializing_if = "Option::is_none")]
         url: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         attachment_id: Option<&'a str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         is_reusable: Option<bool>,
     },
     Template(TemplatePayload<'a>),
 }
 
+#[skip_serializing_none]
 #[derive(Serialize)]
 struct TemplatePayload<'a> {
     template_type: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     text: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     buttons: Option<&'a [MessengerButton]>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     elements: Option<Elements<'a>>,
 }
 
@@ -158,11 +141,8 @@ fn invalid(what: String) -> Error {
 }
 
 /// Serializes a validated message.
-pub(crate) fn serialize(
-    channel: &str,
-    message: &Message,
-    options: &MessengerOptions,
-) -> Result<Vec<u8>, Error> {
+pub(crate) fn serialize(channel: &str, message: &Message) -> Result<Vec<u8>, Error> {
+    let options = &*MessengerOptions::of(channel, message)?;
     let mut out = Outgoing {
         recipient: recipient(message),
         messaging_type: None,
@@ -364,9 +344,7 @@ mod tests {
     #[test]
     fn text_body_matches_the_reference_shape() {
         let m = Message::text(Recipient::user_id("<PSID>"), "Hello, world!");
-        let v: serde_json::Value =
-            serde_json::from_slice(&serialize("fb", &m, &MessengerOptions::default()).unwrap())
-                .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&serialize("fb", &m).unwrap()).unwrap();
         assert_eq!(
             v,
             serde_json::json!({"recipient": {"id": "<PSID>"}, "messaging_type": "RESPONSE",
@@ -382,10 +360,8 @@ mod tests {
             (Recipient::post_id("p"), "post_id"),
             (Recipient::phone_number("+1555"), "phone_number"),
         ] {
-            let v: serde_json::Value = serde_json::from_slice(
-                &serialize("fb", &Message::text(r, "x"), &MessengerOptions::default()).unwrap(),
-            )
-            .unwrap();
+            let v: serde_json::Value =
+                serde_json::from_slice(&serialize("fb", &Message::text(r, "x")).unwrap()).unwrap();
             let obj = v["recipient"].as_object().unwrap();
             assert_eq!(obj.len(), 1);
             assert!(obj.contains_key(key), "{v}");

@@ -158,6 +158,12 @@ pub struct WhatsApp {
     endpoint: GraphEndpoint,
 }
 
+impl FromChannelConfig for WhatsApp {
+    fn from_channel_config(config: &ChannelConfig) -> Result<Self, Error> {
+        WhatsApp::new(config.name(), WhatsAppConfig::from_config(config)?)
+    }
+}
+
 impl WhatsApp {
     /// A channel called `name` with `config`.
     pub fn new(name: impl Into<String>, config: WhatsAppConfig) -> Result<Self, Error> {
@@ -221,23 +227,7 @@ impl WhatsApp {
 
     fn serialize(&self, message: &Message) -> Result<Vec<u8>, Error> {
         let name = &self.info.name;
-        let options = options(name, message)?;
-        wire::serialize(name, self.dialect, message, options.as_deref())
-            .map_err(|e| e.with_channel(name))
-    }
-}
-
-/// The WhatsApp options extension of a message, if any.
-fn options<'a>(
-    channel: &str,
-    message: &'a Message,
-) -> Result<Option<std::borrow::Cow<'a, WhatsAppOptions>>, Error> {
-    message.extensions.get::<WhatsAppOptions>(channel)
-}
-
-impl FromChannelConfig for WhatsApp {
-    fn from_channel_config(config: &ChannelConfig) -> Result<Self, Error> {
-        WhatsApp::new(config.name(), WhatsAppConfig::from_config(config)?)
+        wire::serialize(name, self.dialect, message).map_err(|e| e.with_channel(name))
     }
 }
 
@@ -248,9 +238,7 @@ impl Channel for WhatsApp {
     }
 
     fn check_rules(&self, message: &Message, violations: &mut Violations) -> Result<(), Error> {
-        let name = &self.info.name;
-        let options = options(name, message)?;
-        validate::check(name, self.dialect, message, options.as_deref(), violations)
+        validate::check(&self.info.name, self.dialect, message, violations)
     }
 
     async fn send_validated(&self, message: &Message) -> Result<Receipt, Error> {

@@ -200,18 +200,21 @@ impl Template {
     }
 
     /// Sets the language policy (`deterministic`).
+    #[must_use]
     pub fn deterministic(mut self) -> Self {
         self.language.policy = Some(LanguagePolicy::Deterministic);
         self
     }
 
     /// Sets the namespace (On-Premises).
+    #[must_use]
     pub fn namespace(mut self, namespace: impl Into<String>) -> Self {
         self.namespace = Some(namespace.into());
         self
     }
 
     /// Adds a header component with its parameters.
+    #[must_use]
     pub fn header(mut self, parameters: impl IntoIterator<Item = Parameter>) -> Self {
         self.components.push(Component::Header {
             parameters: parameters.into_iter().collect(),
@@ -220,6 +223,7 @@ impl Template {
     }
 
     /// Adds a body component with its parameters.
+    #[must_use]
     pub fn body(mut self, parameters: impl IntoIterator<Item = Parameter>) -> Self {
         self.components.push(Component::Body {
             parameters: parameters.into_iter().collect(),
@@ -243,6 +247,7 @@ impl Template {
     }
 
     /// Adds a quick-reply button returning `payload` when tapped.
+    #[must_use]
     pub fn quick_reply_button(self, index: u8, payload: impl Into<String>) -> Self {
         self.button(
             ButtonSubType::QuickReply,
@@ -567,18 +572,21 @@ impl Interactive {
     }
 
     /// Sets the header.
+    #[must_use]
     pub fn header(mut self, header: Header) -> Self {
         self.header = Some(header);
         self
     }
 
     /// Sets the body text.
+    #[must_use]
     pub fn body(mut self, text: impl Into<String>) -> Self {
         self.body = Some(text.into());
         self
     }
 
     /// Sets the footer text.
+    #[must_use]
     pub fn footer(mut self, text: impl Into<String>) -> Self {
         self.footer = Some(text.into());
         self
@@ -909,21 +917,35 @@ pub struct WhatsAppOptions {
 
 impl WhatsAppOptions {
     /// Sends audio as a voice note.
+    #[must_use]
     pub fn voice(mut self) -> Self {
         self.voice = true;
         self
     }
 
     /// Uses an On-Premises media provider.
+    #[must_use]
     pub fn media_provider(mut self, name: impl Into<String>) -> Self {
         self.media_provider = Some(name.into());
         self
     }
 
     /// Sets the On-Premises time to live.
+    #[must_use]
     pub fn ttl(mut self, ttl: Ttl) -> Self {
         self.ttl = Some(ttl);
         self
+    }
+}
+
+impl WhatsAppOptions {
+    /// The options attached to `message`, if any; `channel` names the
+    /// sending channel in errors.
+    pub(crate) fn of<'a>(
+        channel: &str,
+        message: &'a switchboard::Message,
+    ) -> Result<Option<std::borrow::Cow<'a, Self>>, switchboard::Error> {
+        message.extensions.get::<WhatsAppOptions>(channel)
     }
 }
 

@@ -111,9 +111,10 @@ pub(crate) fn check(
     channel: &str,
     dialect: Dialect,
     message: &Message,
-    options: Option<&WhatsAppOptions>,
     v: &mut Violations,
 ) -> Result<(), Error> {
+    let options = WhatsAppOptions::of(channel, message)?;
+    let options = options.as_deref();
     let cloud = dialect == Dialect::Cloud;
     let is_action = matches!(message.content, Content::SenderAction(_));
     if !is_action {

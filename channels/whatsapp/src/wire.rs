@@ -2,6 +2,7 @@
 //! (no JSON tree on the send path) and the success responses.
 
 use serde::{Deserialize, Serialize};
+use serde_with::skip_serializing_none;
 use switchboard::contact::Contact;
 use switchboard::plugin::{decode_response, snippet, unexpected_response};
 use switchboard::{
@@ -16,48 +17,32 @@ use crate::model::{
 use crate::Dialect;
 
 /// `POST …/messages` body, both dialects (api-contract §1, §2).
+#[skip_serializing_none]
 #[derive(Serialize, Default)]
 struct Outgoing<'a> {
     /// Cloud only: always `"whatsapp"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     messaging_product: Option<&'static str>,
     recipient_type: &'static str,
     to: &'a str,
     #[serde(rename = "type")]
     kind: &'static str,
     /// On-Premises only: `preview_url` sits at the top level.
-    #[serde(skip_serializing_if = "Option::is_none")]
     preview_url: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     context: Option<Context<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     biz_opaque_callback_data: Option<&'a str>,
     /// On-Premises only.
-    #[serde(skip_serializing_if = "Option::is_none")]
     ttl: Option<&'a Ttl>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     text: Option<TextObject<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     image: Option<MediaObject<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     audio: Option<MediaObject<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     video: Option<MediaObject<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     document: Option<MediaObject<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     sticker: Option<MediaObject<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     location: Option<LocationObject<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     contacts: Option<Vec<ContactObject<'a>>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     reaction: Option<ReactionObject<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     interactive: Option<InteractiveObject<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     template: Option<&'a Template>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     hsm: Option<&'a Hsm>,
 }
 
@@ -66,27 +51,22 @@ struct Context<'a> {
     message_id: &'a str,
 }
 
+#[skip_serializing_none]
 #[derive(Serialize)]
 struct TextObject<'a> {
     body: &'a str,
     /// Cloud only: inside the text object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     preview_url: Option<bool>,
 }
 
+#[skip_serializing_none]
 #[derive(Serialize)]
 struct MediaObject<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     link: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     caption: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     filename: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     voice: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     provider: Option<Provider<'a>>,
 }
 
@@ -95,16 +75,16 @@ struct Provider<'a> {
     name: &'a str,
 }
 
+#[skip_serializing_none]
 #[derive(Serialize)]
 struct LocationObject<'a> {
     latitude: f64,
     longitude: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     address: Option<&'a str>,
 }
 
+#[skip_serializing_none]
 #[derive(Serialize)]
 struct ContactObject<'a> {
     name: &'a switchboard::contact::ContactName,
@@ -116,41 +96,31 @@ struct ContactObject<'a> {
     urls: Vec<Labelled<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     addresses: Vec<AddressObject<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     org: Option<&'a switchboard::contact::ContactOrg>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     birthday: Option<&'a str>,
 }
 
 /// A phone, e-mail or URL entry: the neutral `label` is WhatsApp's `type`.
+#[skip_serializing_none]
 #[derive(Serialize)]
 struct Labelled<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
     phone: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     email: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     url: Option<&'a str>,
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     label: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     wa_id: Option<&'a str>,
 }
 
 /// A postal address: the neutral `label` is WhatsApp's `type`.
+#[skip_serializing_none]
 #[derive(Serialize)]
 struct AddressObject<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
     street: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     city: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     state: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     zip: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     country: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     country_code: Option<&'a str>,
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     label: Option<&'a str>,
@@ -162,15 +132,13 @@ struct ReactionObject<'a> {
     emoji: &'a str,
 }
 
+#[skip_serializing_none]
 #[derive(Serialize)]
 struct InteractiveObject<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     header: Option<HeaderObject<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     body: Option<BodyText<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     footer: Option<BodyText<'a>>,
     action: ActionObject<'a>,
 }
@@ -191,21 +159,15 @@ struct BodyText<'a> {
     text: &'a str,
 }
 
+#[skip_serializing_none]
 #[derive(Serialize, Default)]
 struct ActionObject<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     button: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     buttons: Option<Vec<ButtonObject<'a>>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     catalog_id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     product_retailer_id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     sections: Option<Sections<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     parameters: Option<ActionParameters<'a>>,
 }
 
@@ -224,9 +186,9 @@ enum Sections<'a> {
     Products(Vec<ProductSectionObject<'a>>),
 }
 
+#[skip_serializing_none]
 #[derive(Serialize)]
 struct ProductSectionObject<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
     title: Option<&'a str>,
     product_items: Vec<ProductItem<'a>>,
 }
@@ -236,11 +198,11 @@ struct ProductItem<'a> {
     product_retailer_id: &'a str,
 }
 
+#[skip_serializing_none]
 #[derive(Serialize)]
 #[serde(untagged)]
 enum ActionParameters<'a> {
     Catalog {
-        #[serde(skip_serializing_if = "Option::is_none")]
         thumbnail_product_retailer_id: Option<&'a str>,
     },
     CtaUrl {
@@ -255,39 +217,34 @@ enum ActionParameters<'a> {
     },
 }
 
+#[skip_serializing_none]
 #[derive(Serialize)]
 struct OrderStatusObject<'a> {
     status: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<&'a str>,
 }
 
+#[skip_serializing_none]
 #[derive(Serialize)]
 struct FlowParameters<'a> {
     /// Must be "3" (On-Premises reference, `flow_message_version`).
     flow_message_version: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     flow_token: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     flow_id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     flow_name: Option<&'a str>,
     flow_cta: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     mode: Option<crate::model::FlowMode>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     flow_action: Option<crate::model::FlowActionKind>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     flow_action_payload: Option<&'a crate::model::FlowPayload>,
 }
 
 /// Mark-as-read (optionally with the typing indicator): a body of its own.
+#[skip_serializing_none]
 #[derive(Serialize)]
 struct MarkRead<'a> {
     messaging_product: &'static str,
     status: &'static str,
     message_id: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     typing_indicator: Option<TypingIndicator>,
 }
 
@@ -497,8 +454,9 @@ pub(crate) fn serialize(
     channel: &str,
     dialect: Dialect,
     message: &Message,
-    options: Option<&WhatsAppOptions>,
 ) -> Result<Vec<u8>, Error> {
+    let options = WhatsAppOptions::of(channel, message)?;
+    let options = options.as_deref();
     let cloud = dialect == Dialect::Cloud;
     if let Content::SenderAction(SenderAction {
         action, message_id, ..
