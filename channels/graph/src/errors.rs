@@ -144,6 +144,11 @@ impl ErrorTable {
         self
     }
 
+    /// Whether `body` is one of the platform's error bodies.
+    pub fn parses(&self, body: &[u8]) -> bool {
+        (self.parse)(None, body).is_some()
+    }
+
     /// The class of `code` / `subcode`; the HTTP status decides for codes
     /// nobody documents.
     pub fn class(&self, code: i64, subcode: Option<i64>, status: Option<u16>) -> ErrorClass {

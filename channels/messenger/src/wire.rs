@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
-use switchboard::plugin::decode_response;
+use switchboard::plugin::{decode_response, snippet, unexpected_response};
 use switchboard::{
     Content, Error, ErrorKind, MediaKind, MediaSource, Message, Notification, Receipt,
     RecipientKind, SenderActionKind,
@@ -289,50 +289,55 @@ pub(crate) fn serialize(channel: &str, message: &Message) -> Result<Vec<u8>, Err
 
 /// `{"recipient_id": "...", "message_id": "m_..."}`; `recipient_id` is absent
 /// for `user_ref` and `phone_number` recipients (Send API reference,
-/// "Limitations"). A 200 carrying `error` is the platform's refusal.
+/// "Limitations").
 #[derive(Deserialize)]
 struct SendResponse {
     #[serde(default)]
     recipient_id: Option<String>,
     #[serde(default)]
     message_id: Option<String>,
-    #[serde(default)]
-    error: Option<serde::de::IgnoredAny>,
 }
 
-fn parse_response(channel: &str, what: &str, body: &[u8]) -> Result<SendResponse, Error> {
-    let parsed: SendResponse = decode_response(channel, what, body)?;
-    if parsed.error.is_some() {
-        return Err(crate::errors::ERRORS.error_from_response(channel, 200, None, body));
-    }
-    Ok(parsed)
+/// The platform's refusal carried by a 2xx body, if it is one.
+fn refusal_in_success(channel: &str, body: &[u8]) -> Option<Error> {
+    let errors = &crate::errors::ERRORS;
+    errors
+        .parses(body)
+        .then(|| errors.error_from_response(channel, 200, None, body))
 }
 
 /// Turns the 2xx body of a sender action (`{"recipient_id": …}` only) into a
-/// receipt; `message_id` is the message reacted to, or empty.
+/// receipt; `message_id` is the message reacted to, or empty. A 2xx carrying
+/// `error` is the platform's refusal.
 pub(crate) fn parse_action_receipt(
     channel: &str,
     message_id: &str,
     body: &[u8],
 ) -> Result<Receipt, Error> {
-    let parsed = parse_response(channel, "sender action response", body)?;
+    if let Some(refusal) = refusal_in_success(channel, body) {
+        return Err(refusal);
+    }
+    let parsed: SendResponse = decode_response(channel, "sender action response", body)?;
     Ok(Receipt::new(channel, message_id).recipient_id(parsed.recipient_id))
 }
 
 /// Turns a 2xx body into a receipt.
 pub(crate) fn parse_receipt(channel: &str, body: &[u8]) -> Result<Receipt, Error> {
-    let parsed = parse_response(channel, "success response", body)?;
-    match parsed.message_id {
-        Some(id) if !id.is_empty() => {
-            Ok(Receipt::new(channel, id).recipient_id(parsed.recipient_id))
-        }
-        _ => Err(switchboard::plugin::unexpected_response(
-            channel,
-            format!(
-                "the success response has no message_id: {}",
-                switchboard::plugin::snippet(body)
-            ),
-        )),
+    let parsed = serde_json::from_slice::<SendResponse>(body).ok();
+    match parsed {
+        Some(SendResponse {
+            recipient_id,
+            message_id: Some(id),
+        }) if !id.is_empty() => Ok(Receipt::new(channel, id).recipient_id(recipient_id)),
+        _ => Err(refusal_in_success(channel, body).unwrap_or_else(|| {
+            match decode_response::<serde::de::IgnoredAny>(channel, "success response", body) {
+                Err(e) => e,
+                Ok(_) => unexpected_response(
+                    channel,
+                    format!("the success response has no message_id: {}", snippet(body)),
+                ),
+            }
+        })),
     }
 }
 

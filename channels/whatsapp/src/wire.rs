@@ -605,10 +605,6 @@ struct SendResponse {
     contacts: Vec<ContactOut>,
     #[serde(default)]
     messages: Vec<MessageOut>,
-    #[serde(default)]
-    error: Option<serde::de::IgnoredAny>,
-    #[serde(default)]
-    errors: Option<serde::de::IgnoredAny>,
 }
 
 #[derive(Deserialize)]
@@ -657,28 +653,41 @@ pub(crate) fn parse_read_receipt(
 /// Turns a 2xx body into a receipt. The platform answered 2xx: an answer we
 /// cannot read is never temporary (a retry could duplicate the message).
 pub(crate) fn parse_receipt(channel: &str, body: &[u8]) -> Result<Receipt, Error> {
-    let parsed: SendResponse = decode_response(channel, "success response", body)?;
-    if parsed.error.is_some() || parsed.errors.is_some() {
-        return Err(refusal_in_success(channel, body));
-    }
-    let Some(first) = parsed.messages.into_iter().next() else {
-        return Err(unexpected_response(
-            channel,
-            format!(
-                "the success response has no messages[].id: {}",
-                snippet(body)
-            ),
-        ));
+    let parsed = serde_json::from_slice::<SendResponse>(body).ok();
+    let Some(SendResponse { contacts, messages }) = parsed.filter(|p| !p.messages.is_empty())
+    else {
+        return Err(no_message_id(channel, body));
     };
-    if first.id.is_empty() {
+    let Some(MessageOut { id, message_status }) = messages.into_iter().next() else {
+        return Err(no_message_id(channel, body));
+    };
+    if id.is_empty() {
         return Err(unexpected_response(
             channel,
             "the success response has an empty message id",
         ));
     }
-    Ok(Receipt::new(channel, first.id)
-        .recipient_id(parsed.contacts.into_iter().find_map(|c| c.wa_id))
-        .status(crate::acceptance(first.message_status.as_deref())))
+    Ok(Receipt::new(channel, id)
+        .recipient_id(contacts.into_iter().find_map(|c| c.wa_id))
+        .status(crate::acceptance(message_status.as_deref())))
+}
+
+/// Why a 2xx body carries no message id: the platform's refusal, or an
+/// answer we cannot read.
+fn no_message_id(channel: &str, body: &[u8]) -> Error {
+    if crate::errors::ERRORS.parses(body) {
+        return refusal_in_success(channel, body);
+    }
+    match decode_response::<serde::de::IgnoredAny>(channel, "success response", body) {
+        Err(e) => e,
+        Ok(_) => unexpected_response(
+            channel,
+            format!(
+                "the success response has no messages[].id: {}",
+                snippet(body)
+            ),
+        ),
+    }
 }
 
 #[cfg(test)]

@@ -133,18 +133,29 @@ pub async fn read_bounded(mut response: reqwest::Response, channel: &str) -> Res
     {
         return Err(too_large());
     }
-    let mut body = bytes::BytesMut::new();
+    // Most answers arrive in one chunk: keep it as it is, copy only when
+    // there are several.
+    let mut first: Option<Bytes> = None;
+    let mut rest = bytes::BytesMut::new();
     while let Some(chunk) = response
         .chunk()
         .await
         .map_err(|e| transport_error(e, channel))?
     {
-        if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
+        let had = first.as_ref().map_or(0, Bytes::len) + rest.len();
+        if had + chunk.len() > MAX_RESPONSE_BYTES {
             return Err(too_large());
         }
-        body.extend_from_slice(&chunk);
+        match first.take() {
+            None if rest.is_empty() => first = Some(chunk),
+            Some(f) => {
+                rest.extend_from_slice(&f);
+                rest.extend_from_slice(&chunk);
+            }
+            None => rest.extend_from_slice(&chunk),
+        }
     }
-    Ok(body.freeze())
+    Ok(first.unwrap_or_else(|| rest.freeze()))
 }
 
 /// Classifies a reqwest failure: connect failures are [`ErrorKind::Network`]
