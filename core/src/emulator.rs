@@ -47,6 +47,9 @@ pub trait PlatformEmulator: Send + Sync + 'static {
     /// The webhook body of an inbound text message from `from`, and its message id.
     fn inbound_text_webhook(&self, from: &str, text: &str) -> (String, Vec<u8>);
 
+    /// The error code the platform answers when an account's rate is exceeded.
+    fn rate_limit_code(&self) -> i64;
+
     /// How the platform authenticates its webhook deliveries: the headers
     /// to add to a delivery of `body` signed with `secret`.
     fn webhook_signer(&self) -> WebhookSigner;
@@ -604,6 +607,11 @@ impl Emulator {
             },
         );
         Ok(())
+    }
+
+    /// The error code `platform` answers past its rate limit.
+    pub fn rate_limit_code(&self, platform: &str) -> Result<i64, Error> {
+        Ok(self.platform(platform)?.rate_limit_code())
     }
 
     /// Limits `platform` to `per_second` requests per second; past it the

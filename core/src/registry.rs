@@ -8,6 +8,8 @@ use serde::de::DeserializeOwned;
 
 use crate::channel::Channel;
 use crate::error::Error;
+use crate::secret::Secret;
+use crate::webhook::{ParseFn, WebhookAuth, WindowRule};
 
 /// How a channel plugin builds a channel from its configuration.
 pub type BuildFn = fn(&ChannelConfig) -> Result<Arc<dyn Channel>, Error>;
@@ -26,13 +28,176 @@ pub fn build_channel<T: FromChannelConfig>(
     Ok(Arc::new(T::from_channel_config(config)?))
 }
 
-/// A channel implementation that can be built by name from configuration.
+/// One setting a channel plugin accepts under `[channels.NAME]` (or as a
+/// keyword when a channel is opened by name).
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConfigKey {
+    /// The key.
+    pub name: &'static str,
+    /// Whether the channel cannot be built without it.
+    pub required: bool,
+    /// Whether it is a secret (given as `env:VAR`, never printed).
+    pub secret: bool,
+    /// What it is, in a few words.
+    pub description: &'static str,
+}
+
+impl ConfigKey {
+    /// A required setting.
+    pub const fn required(name: &'static str, description: &'static str) -> Self {
+        ConfigKey {
+            name,
+            required: true,
+            secret: false,
+            description,
+        }
+    }
+
+    /// An optional setting.
+    pub const fn optional(name: &'static str, description: &'static str) -> Self {
+        ConfigKey {
+            name,
+            required: false,
+            secret: false,
+            description,
+        }
+    }
+
+    /// Marks the setting as a secret.
+    #[must_use]
+    pub const fn secret(mut self) -> Self {
+        self.secret = true;
+        self
+    }
+}
+
+/// The secrets a platform's webhook authentication is built from, by name
+/// (e.g. `app_secret` and `verify_token` for Meta's platforms).
+#[derive(Clone, Default)]
+pub struct WebhookSecrets {
+    platform: String,
+    secrets: BTreeMap<String, Secret>,
+}
+
+impl WebhookSecrets {
+    /// No secrets yet for `platform`.
+    pub fn new(platform: impl Into<String>) -> Self {
+        WebhookSecrets {
+            platform: platform.into(),
+            secrets: BTreeMap::new(),
+        }
+    }
+
+    /// Adds the secret `name`.
+    #[must_use]
+    pub fn with(mut self, name: impl Into<String>, secret: Secret) -> Self {
+        self.secrets.insert(name.into(), secret);
+        self
+    }
+
+    /// The secret `name`, or a configuration error naming it.
+    pub fn get(&self, name: &str) -> Result<&Secret, Error> {
+        self.secrets.get(name).ok_or_else(|| {
+            Error::config(format!(
+                "the {} webhook needs the setting `{name}`",
+                self.platform
+            ))
+        })
+    }
+
+    /// The secret `name`, if given.
+    pub fn optional(&self, name: &str) -> Option<&Secret> {
+        self.secrets.get(name)
+    }
+
+    /// The names given.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.secrets.keys().map(String::as_str)
+    }
+}
+
+impl fmt::Debug for WebhookSecrets {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WebhookSecrets")
+            .field("platform", &self.platform)
+            .field("names", &self.secrets.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+/// Builds a platform's webhook authentication from its secrets.
+pub type WebhookAuthFn = fn(&WebhookSecrets) -> Result<Arc<dyn WebhookAuth>, Error>;
+
+/// How a platform's webhooks are received: the secrets its authentication
+/// takes, how the authentication is built from them, and the parser into
+/// neutral events.
+#[non_exhaustive]
+#[derive(Clone, Copy)]
+pub struct WebhookSupport {
+    /// The secrets the authentication takes.
+    pub keys: &'static [ConfigKey],
+    /// Builds the authentication.
+    pub auth: WebhookAuthFn,
+    /// Parses a delivery's body.
+    pub parse: ParseFn,
+}
+
+impl WebhookSupport {
+    /// Webhooks authenticated by `auth` from the secrets `keys`, parsed by `parse`.
+    pub const fn new(keys: &'static [ConfigKey], auth: WebhookAuthFn, parse: ParseFn) -> Self {
+        WebhookSupport { keys, auth, parse }
+    }
+}
+
+/// A message of the behaviour suite, named for its report line.
+#[non_exhaustive]
+#[derive(Debug, Clone)]
+pub struct Sample {
+    /// What the message shows (e.g. `template`).
+    pub name: &'static str,
+    /// The message.
+    pub message: crate::message::Message,
+}
+
+impl Sample {
+    /// The sample `name`.
+    pub fn new(name: &'static str, message: crate::message::Message) -> Self {
+        Sample { name, message }
+    }
+}
+
+/// The platform's own sample messages to `to`, for the behaviour suite.
+pub type SamplesFn = fn(crate::message::recipient::Recipient) -> Vec<Sample>;
+
+/// Everything the framework needs from one platform, registered once with
+/// [`register_channel!`](crate::register_channel): how to build a channel
+/// (and the settings it accepts), and optionally its webhooks, its
+/// customer-service window rule and sample messages for the behaviour suite.
 ///
-/// Channel crates register one with [`register_channel!`](crate::register_channel).
+/// ```
+/// use std::sync::Arc;
+/// use switchboard::plugin::{ChannelConfig, ChannelPlugin, ConfigKey};
+/// use switchboard::{Channel, Error};
+///
+/// fn build(config: &ChannelConfig) -> Result<Arc<dyn Channel>, Error> {
+///     Err(Error::config(format!("{} is only an example", config.name())))
+/// }
+/// const KEYS: &[ConfigKey] = &[
+///     ConfigKey::required("api_key", "the gateway's API key").secret(),
+///     ConfigKey::optional("base_url", "the gateway's host"),
+/// ];
+/// let plugin = ChannelPlugin::new("sms-gateway", "an SMS gateway", build).with_config_keys(KEYS);
+/// assert_eq!(plugin.config_keys()[0].name, "api_key");
+/// ```
 pub struct ChannelPlugin {
     name: &'static str,
     description: &'static str,
     build: BuildFn,
+    config_keys: &'static [ConfigKey],
+    webhooks: Option<WebhookSupport>,
+    window: Option<&'static dyn WindowRule>,
+    samples: Option<SamplesFn>,
 }
 
 impl ChannelPlugin {
@@ -42,7 +207,40 @@ impl ChannelPlugin {
             name,
             description,
             build,
+            config_keys: &[],
+            webhooks: None,
+            window: None,
+            samples: None,
         }
+    }
+
+    /// The settings the plugin accepts; any other is refused, naming these.
+    #[must_use]
+    pub const fn with_config_keys(mut self, keys: &'static [ConfigKey]) -> Self {
+        self.config_keys = keys;
+        self
+    }
+
+    /// How the platform's webhooks are authenticated and parsed.
+    #[must_use]
+    pub const fn with_webhooks(mut self, webhooks: WebhookSupport) -> Self {
+        self.webhooks = Some(webhooks);
+        self
+    }
+
+    /// The platform's customer-service window rule; channels built from
+    /// configuration then refuse what the window does not allow.
+    #[must_use]
+    pub const fn with_window_rule(mut self, rule: &'static dyn WindowRule) -> Self {
+        self.window = Some(rule);
+        self
+    }
+
+    /// Sample messages for the behaviour suite.
+    #[must_use]
+    pub const fn with_samples(mut self, samples: SamplesFn) -> Self {
+        self.samples = Some(samples);
+        self
     }
 
     /// The plugin's name.
@@ -55,9 +253,65 @@ impl ChannelPlugin {
         self.description
     }
 
-    /// Builds a channel from `config`.
+    /// The settings the plugin accepts (empty when it does not say).
+    pub fn config_keys(&self) -> &'static [ConfigKey] {
+        self.config_keys
+    }
+
+    /// How the platform's webhooks are received, when it has them.
+    pub fn webhooks(&self) -> Option<&WebhookSupport> {
+        self.webhooks.as_ref()
+    }
+
+    /// The platform's customer-service window rule, when it has one.
+    pub fn window_rule(&self) -> Option<&'static dyn WindowRule> {
+        self.window
+    }
+
+    /// The platform's sample messages to `to`.
+    pub fn samples(&self, to: crate::message::recipient::Recipient) -> Vec<Sample> {
+        self.samples.map(|f| f(to)).unwrap_or_default()
+    }
+
+    /// Builds a channel from `config`; settings the plugin does not declare
+    /// are refused, naming the ones it accepts.
     pub fn build(&self, config: &ChannelConfig) -> Result<Arc<dyn Channel>, Error> {
+        self.check_keys(config)?;
         (self.build)(config)
+    }
+
+    fn check_keys(&self, config: &ChannelConfig) -> Result<(), Error> {
+        if self.config_keys.is_empty() {
+            return Ok(());
+        }
+        for key in config.settings().keys() {
+            if !self.config_keys.iter().any(|k| k.name == key) {
+                return Err(Error::config(format!(
+                    "unknown setting `{key}` for channel `{}` (type `{}`); accepted: {}",
+                    config.name(),
+                    self.name,
+                    self.config_keys
+                        .iter()
+                        .map(|k| k.name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+                .with_channel(config.name()));
+            }
+        }
+        for key in self.config_keys.iter().filter(|k| k.required) {
+            if !config.settings().contains_key(key.name) {
+                return Err(Error::config(format!(
+                    "channel `{}` (type `{}`) needs the setting `{}` ({})",
+                    config.name(),
+                    self.name,
+                    key.name,
+                    key.description
+                ))
+                .with_channel(config.name()));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -66,6 +320,9 @@ impl fmt::Debug for ChannelPlugin {
         f.debug_struct("ChannelPlugin")
             .field("name", &self.name)
             .field("description", &self.description)
+            .field("config_keys", &self.config_keys)
+            .field("webhooks", &self.webhooks.is_some())
+            .field("window", &self.window.is_some())
             .finish()
     }
 }
@@ -147,6 +404,16 @@ impl Registry {
                 } else {
                     self.names().join(", ")
                 }
+            ))
+        })
+    }
+
+    /// How `platform`'s webhooks are received, or an error saying it has none.
+    pub fn webhooks(&self, platform: &str) -> Result<&'static WebhookSupport, Error> {
+        let plugin = self.get(platform)?;
+        plugin.webhooks.as_ref().ok_or_else(|| {
+            Error::config(format!(
+                "the {platform} channel plugin receives no webhooks"
             ))
         })
     }

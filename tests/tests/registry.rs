@@ -110,3 +110,58 @@ fn bad_settings_name_the_channel_and_the_setting() {
     let err = Switchboard::from_toml_str("[channels.s]\ntype = \"whatsapp\"\n").unwrap_err();
     assert!(err.to_string().contains("access_token"), "{err}");
 }
+
+#[test]
+fn each_plugin_declares_its_settings_and_refuses_others_naming_them() {
+    let registry = Registry::discover().unwrap();
+    for name in ["whatsapp", "messenger"] {
+        let keys = registry.get(name).unwrap().config_keys();
+        assert!(
+            keys.iter()
+                .any(|k| k.name == "access_token" && k.secret && k.required),
+            "{name}"
+        );
+    }
+    let err = Switchboard::from_toml_str(
+        "[channels.shop]\ntype = \"messenger\"\npage_id = \"1\"\naccess_token = \"t\"\npageid = \"2\"\n",
+    )
+    .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("`pageid`") && text.contains("page_id, access_token"),
+        "{text}"
+    );
+    let err =
+        Switchboard::from_toml_str("[channels.shop]\ntype = \"messenger\"\naccess_token = \"t\"\n")
+            .unwrap_err();
+    assert!(
+        err.to_string().contains("needs the setting `page_id`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn webhooks_window_rules_and_samples_come_from_the_registration() {
+    use switchboard::plugin::WebhookSecrets;
+    use switchboard::Secret;
+    let registry = Registry::discover().unwrap();
+    for name in ["whatsapp", "messenger"] {
+        let plugin = registry.get(name).unwrap();
+        assert!(plugin.window_rule().is_some(), "{name} has a window");
+        let samples = plugin.samples(switchboard::Recipient::user_id("1"));
+        assert!(samples.iter().any(|s| s.name == "text"), "{name}");
+        let webhooks = registry.webhooks(name).unwrap();
+        let names: Vec<_> = webhooks.keys.iter().map(|k| k.name).collect();
+        assert_eq!(names, ["app_secret", "verify_token"]);
+        // The authentication is built from the secrets, and refuses none given.
+        let missing = (webhooks.auth)(&WebhookSecrets::new(name)).err().unwrap();
+        assert!(missing.to_string().contains("app_secret"), "{missing}");
+        let secrets = WebhookSecrets::new(name)
+            .with("app_secret", Secret::new("s"))
+            .with("verify_token", Secret::new("v"));
+        let auth = (webhooks.auth)(&secrets).unwrap();
+        let no_headers = std::collections::HashMap::new();
+        assert!(auth.verify(&no_headers, b"{}").is_err(), "unsigned refused");
+        assert!((webhooks.parse)(b"{}").is_err());
+    }
+}

@@ -17,8 +17,8 @@ use switchboard::emulator::{Emulator, Failure, FailureRate, PairLimit, RateLimit
 use switchboard::{Channel, ErrorKind, Message, Receipt, Recipient, Registry, Secret, Text};
 
 // The linking caveat: reference every channel crate the module ships.
-use switchboard_messenger as messenger;
-use switchboard_whatsapp as whatsapp;
+use switchboard_messenger as _;
+use switchboard_whatsapp as _;
 
 /// The one Tokio runtime behind every call of the module.
 fn runtime() -> PyResult<&'static tokio::runtime::Runtime> {
@@ -423,7 +423,29 @@ impl PyChannel {
         &self.inner.info().name
     }
 
-    /// The platform ("whatsapp", "messenger", …).
+    /// Opens a channel of ``platform`` — any channel plugin linked into the
+    /// module — with the plugin's settings as keywords (``None`` values are
+    /// left out); ``name`` defaults to the platform. Secrets may be written
+    /// ``"env:VARIABLE"``. Raises ``ConfigError`` naming a wrong or missing
+    /// setting and listing the accepted ones.
+    ///
+    ///     wa = Channel.open('whatsapp', access_token='env:WHATSAPP_TOKEN', phone_number_id='1065…')
+    #[staticmethod]
+    #[pyo3(signature = (platform, *, name=None, **settings))]
+    fn open(
+        py: Python<'_>,
+        platform: &str,
+        name: Option<&str>,
+        settings: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<PyChannel> {
+        let table = settings_table(py, settings)?;
+        let config =
+            switchboard::plugin::ChannelConfig::new(name.unwrap_or(platform), platform, table);
+        let channel = registry()?.build(&config).map_err(py_err)?;
+        Ok(PyChannel { inner: channel })
+    }
+
+    /// The platform (the channel plugin's name).
     #[getter]
     fn platform(&self) -> &str {
         &self.inner.info().platform
@@ -497,113 +519,6 @@ fn secret(value: &str) -> PyResult<Secret> {
     Secret::resolve(value).map_err(|e| py_err(switchboard::Error::config(e)))
 }
 
-/// A WhatsApp Business channel (Cloud API by default, or On-Premises).
-///
-/// Args:
-///     access_token: the token, or "env:VARIABLE" to read it from the environment.
-///     phone_number_id: the business phone number id (Cloud API).
-///     base_url: the API host (Graph by default; the emulator's URL in development).
-///     api_version: the Graph API version, e.g. "v23.0".
-///     dialect: "cloud" (default) or "on_premises".
-///     timeout: seconds allowed for one request.
-///     name: the channel's name in receipts and errors.
-///
-/// Example::
-///
-///     wa = WhatsApp(access_token="env:WHATSAPP_TOKEN", phone_number_id="106540352242922")
-///     receipt = wa.send(Message.text(Recipient.phone_number("+16505551234"), "Hi!"))
-#[pyclass(module = "switchboard", name = "WhatsApp", extends = PyChannel, frozen)]
-struct PyWhatsApp;
-
-#[pymethods]
-impl PyWhatsApp {
-    #[new]
-    #[pyo3(signature = (*, access_token, phone_number_id=None, base_url=None, api_version=None, dialect="cloud", timeout=None, name="whatsapp"))]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        access_token: &str,
-        phone_number_id: Option<String>,
-        base_url: Option<String>,
-        api_version: Option<String>,
-        dialect: &str,
-        timeout: Option<f64>,
-        name: &str,
-    ) -> PyResult<(Self, PyChannel)> {
-        let token = secret(access_token)?;
-        let mut config = match dialect {
-            "cloud" => whatsapp::WhatsAppConfig::cloud(phone_number_id.unwrap_or_default(), token),
-            "on_premises" => {
-                whatsapp::WhatsAppConfig::on_premises(base_url.clone().unwrap_or_default(), token)
-            }
-            other => {
-                return Err(PyValueError::new_err(format!(
-                    "dialect must be \"cloud\" or \"on_premises\", not {other:?}"
-                )))
-            }
-        };
-        if let Some(url) = base_url {
-            config = config.base_url(url);
-        }
-        if let Some(v) = api_version {
-            config = config.api_version(v);
-        }
-        if let Some(t) = timeout {
-            config = config.timeout(duration(t)?);
-        }
-        let channel = whatsapp::WhatsApp::new(name, config).map_err(py_err)?;
-        Ok((
-            PyWhatsApp,
-            PyChannel {
-                inner: Arc::new(channel),
-            },
-        ))
-    }
-}
-
-/// A Facebook Messenger channel (Send API) for one Page.
-///
-/// Args:
-///     access_token: the page token, or "env:VARIABLE".
-///     page_id: the Facebook Page id.
-///     base_url: the Graph host (the emulator's URL in development).
-///     api_version: the Graph API version, e.g. "v23.0".
-///     timeout: seconds allowed for one request.
-///     name: the channel's name in receipts and errors.
-#[pyclass(module = "switchboard", name = "Messenger", extends = PyChannel, frozen)]
-struct PyMessenger;
-
-#[pymethods]
-impl PyMessenger {
-    #[new]
-    #[pyo3(signature = (*, access_token, page_id, base_url=None, api_version=None, timeout=None, name="messenger"))]
-    fn new(
-        access_token: &str,
-        page_id: String,
-        base_url: Option<String>,
-        api_version: Option<String>,
-        timeout: Option<f64>,
-        name: &str,
-    ) -> PyResult<(Self, PyChannel)> {
-        let mut config = messenger::MessengerConfig::new(page_id, secret(access_token)?);
-        if let Some(url) = base_url {
-            config = config.base_url(url);
-        }
-        if let Some(v) = api_version {
-            config = config.api_version(v);
-        }
-        if let Some(t) = timeout {
-            config = config.timeout(duration(t)?);
-        }
-        let channel = messenger::Messenger::new(name, config).map_err(py_err)?;
-        Ok((
-            PyMessenger,
-            PyChannel {
-                inner: Arc::new(channel),
-            },
-        ))
-    }
-}
-
 fn failure(
     code: Option<i64>,
     subcode: Option<i64>,
@@ -626,6 +541,28 @@ fn failure(
              hang= (seconds) or delivery_failed= (a code)",
         )),
     }
+}
+
+/// Keyword settings as a TOML table, leaving out `None` values.
+fn settings_table(py: Python<'_>, settings: Option<&Bound<'_, PyDict>>) -> PyResult<toml::Table> {
+    let given = PyDict::new(py);
+    if let Some(settings) = settings {
+        for (k, v) in settings.iter() {
+            if !v.is_none() {
+                given.set_item(k, v)?;
+            }
+        }
+    }
+    from_python(py, given.as_any(), "settings")
+}
+
+/// The channel plugins linked into this module.
+fn registry() -> PyResult<&'static switchboard::Registry> {
+    static REGISTRY: OnceLock<Result<switchboard::Registry, switchboard::Error>> = OnceLock::new();
+    REGISTRY
+        .get_or_init(switchboard::Registry::discover)
+        .as_ref()
+        .map_err(|e| py_err(switchboard::Error::config(e.to_string())))
 }
 
 fn duration(seconds: f64) -> PyResult<Duration> {
@@ -705,9 +642,9 @@ impl PySwitchboard {
 /// Use it as a context manager::
 ///
 ///     with Emulator() as emulator:
-///         wa = emulator.channel("whatsapp")
-///         wa.send(Message.text(emulator.sample_recipient("whatsapp"), "Hi"))
-///         print(emulator.records("whatsapp"))
+///         wa = emulator.channel('whatsapp')
+///         wa.send(Message.text(emulator.sample_recipient('whatsapp'), 'Hi'))
+///         print(emulator.records('whatsapp'))
 #[pyclass(module = "switchboard", name = "Emulator")]
 struct PyEmulator {
     inner: Mutex<Option<Emulator>>,
@@ -920,8 +857,11 @@ impl PyEmulator {
         per_second: Option<u32>,
         code: Option<i64>,
     ) -> PyResult<()> {
-        let code = code.unwrap_or(if platform == "messenger" { 613 } else { 130429 });
         self.with(|e| {
+            let code = match code {
+                Some(c) => c,
+                None => e.rate_limit_code(platform).map_err(py_err)?,
+            };
             e.set_rate_limit(platform, per_second.map(|r| RateLimit::new(r, code)));
             Ok(())
         })
@@ -1013,14 +953,9 @@ fn webhook_error(e: switchboard::webhook::WebhookError) -> PyErr {
     .unwrap_or_else(|failure| failure)
 }
 
-fn parser(platform: &str) -> PyResult<switchboard::webhook::ParseFn> {
-    match platform {
-        "whatsapp" => Ok(whatsapp::webhook::parse),
-        "messenger" => Ok(messenger::webhook::parse),
-        other => Err(PyValueError::new_err(format!(
-            "no webhook parser for {other:?}; platforms: messenger, whatsapp"
-        ))),
-    }
+/// How `platform`'s webhooks are received, from its channel plugin.
+fn webhooks(platform: &str) -> PyResult<&'static switchboard::plugin::WebhookSupport> {
+    registry()?.webhooks(platform).map_err(py_err)
 }
 
 /// Checks ``X-Hub-Signature-256`` (``header``) over the raw ``body`` with
@@ -1044,20 +979,23 @@ fn handshake(
     switchboard_graph::webhook::handshake(&params, &secret(verify_token)?).map_err(webhook_error)
 }
 
-/// Parses a webhook body of ``platform`` ("whatsapp" or "messenger") into
-/// events (dicts with platform, account, id, timestamp_ms and kind).
+/// Parses a webhook body of ``platform`` (any channel plugin that receives
+/// webhooks) into events (dicts with platform, account, id, timestamp_ms
+/// and kind).
 #[pyfunction]
 fn parse_webhook(py: Python<'_>, platform: &str, body: &[u8]) -> PyResult<Py<PyAny>> {
-    let events = (parser(platform)?)(body).map_err(webhook_error)?;
+    let events = (webhooks(platform)?.parse)(body).map_err(webhook_error)?;
     to_python(py, &events)
 }
 
-/// A webhook receiver on 127.0.0.1: answers the handshake, verifies
-/// signatures, drops duplicate deliveries and calls ``handler(event_dict)``
-/// for each new event (on a worker thread, holding the GIL only for the call).
+/// A webhook receiver on 127.0.0.1: answers the handshake, authenticates
+/// each delivery the platform's way, drops duplicate deliveries and calls
+/// ``handler(event_dict)`` for each new event (on a worker thread, holding
+/// the GIL only for the call). The platform's webhook secrets are keywords
+/// (Meta's platforms: ``app_secret`` and ``verify_token``).
 ///
-///     with WebhookServer("whatsapp", app_secret="…", verify_token="…", handler=print) as hooks:
-///         emulator.set_webhook("whatsapp", hooks.url, "…")
+///     with WebhookServer('whatsapp', app_secret='…', verify_token='…', handler=print) as hooks:
+///         emulator.set_webhook('whatsapp', hooks.url, '…')
 #[pyclass(module = "switchboard", name = "WebhookServer")]
 struct PyWebhookServer {
     url: String,
@@ -1068,21 +1006,30 @@ struct PyWebhookServer {
 impl PyWebhookServer {
     /// Starts serving at ``path`` on 127.0.0.1 (``port`` 0 picks a free one).
     #[new]
-    #[pyo3(signature = (platform, *, app_secret, verify_token, handler, path="/webhook", port=0))]
+    #[pyo3(signature = (platform, *, handler, path="/webhook", port=0, **secrets))]
     fn new(
         py: Python<'_>,
         platform: &str,
-        app_secret: &str,
-        verify_token: &str,
         handler: Py<PyAny>,
         path: &str,
         port: u16,
+        secrets: Option<std::collections::HashMap<String, String>>,
     ) -> PyResult<Self> {
         use switchboard::webhook::service::{router, WebhookConfig};
-        let auth =
-            switchboard_graph::webhook::HubAuth::new(secret(app_secret)?, secret(verify_token)?)
-                .map_err(py_err)?;
-        let config = WebhookConfig::new(Arc::new(auth), parser(platform)?);
+        let support = webhooks(platform)?;
+        let mut given = switchboard::plugin::WebhookSecrets::new(platform);
+        for (name, value) in secrets.unwrap_or_default() {
+            if !support.keys.iter().any(|k| k.name == name) {
+                let accepted: Vec<_> = support.keys.iter().map(|k| k.name).collect();
+                return Err(py_err(switchboard::Error::config(format!(
+                    "unknown webhook setting `{name}` for {platform}; accepted: {}",
+                    accepted.join(", ")
+                ))));
+            }
+            given = given.with(name, secret(&value)?);
+        }
+        let auth = (support.auth)(&given).map_err(py_err)?;
+        let config = WebhookConfig::new(auth, support.parse);
         let handler = Arc::new(handler);
         let app = axum::Router::new().nest(
             path,
@@ -1163,8 +1110,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyMessage>()?;
     m.add_class::<PyReceipt>()?;
     m.add_class::<PyChannel>()?;
-    m.add_class::<PyWhatsApp>()?;
-    m.add_class::<PyMessenger>()?;
     m.add_class::<PySwitchboard>()?;
     m.add_class::<PyEmulator>()?;
     m.add_class::<PyWebhookServer>()?;

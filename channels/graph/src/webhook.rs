@@ -9,6 +9,9 @@ use std::collections::HashMap;
 use hmac::{Hmac, Mac};
 use serde_json::Value;
 use sha2::Sha256;
+use std::sync::Arc;
+
+use switchboard::plugin::{ConfigKey, WebhookSecrets};
 use switchboard::webhook::{constant_time_eq, Headers, WebhookAuth, WebhookError};
 use switchboard::{Error, Secret};
 
@@ -166,6 +169,23 @@ impl WebhookAuth for HubAuth {
     fn handshake(&self, query: &HashMap<String, String>) -> Result<String, WebhookError> {
         handshake(query, &self.verify_token)
     }
+}
+
+/// The webhook secrets of a Graph platform: the app secret that signs each
+/// delivery and the token that answers the subscription handshake.
+pub const HUB_KEYS: &[ConfigKey] = &[
+    ConfigKey::required("app_secret", "the app secret that signs each delivery").secret(),
+    ConfigKey::required("verify_token", "the token of the subscription handshake").secret(),
+];
+
+/// Builds [`HubAuth`] from `app_secret` and `verify_token` (a plugin's
+/// [`WebhookAuthFn`](switchboard::plugin::WebhookAuthFn)).
+pub fn hub_auth(secrets: &WebhookSecrets) -> Result<Arc<dyn WebhookAuth>, Error> {
+    let auth = HubAuth::new(
+        secrets.get("app_secret")?.clone(),
+        secrets.get("verify_token")?.clone(),
+    )?;
+    Ok(Arc::new(auth))
 }
 
 /// A Graph webhook body: `object` and its entries. Entries that are not

@@ -584,6 +584,11 @@ impl PlatformEmulator for MessengerEmulator {
         (mid, body)
     }
 
+    /// The Send API rate limit (api-contract §4: 613 "Calls to this api have exceeded the rate limit").
+    fn rate_limit_code(&self) -> i64 {
+        613
+    }
+
     fn webhook_signer(&self) -> WebhookSigner {
         switchboard_graph::webhook::signature_headers
     }

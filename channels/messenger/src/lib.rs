@@ -24,17 +24,16 @@
 //! [`Switchboard::from_config`](switchboard::Switchboard::from_config) builds it by name.
 
 use serde::Deserialize;
-use switchboard::plugin::{
-    build_channel, ChannelConfig, ChannelPlugin, FromChannelConfig, Violations,
-};
+use switchboard::plugin::{ChannelConfig, FromChannelConfig, Violations};
 use switchboard::{
-    register_channel, Capabilities, Channel, ChannelInfo, Content, ContentKind, Error, Message,
-    Receipt, RecipientKind, Secret,
+    Capabilities, Channel, ChannelInfo, Content, ContentKind, Error, Message, Receipt,
+    RecipientKind, Secret,
 };
 use switchboard_graph::{GraphConfig, GraphEndpoint};
 
 mod errors;
 mod model;
+mod plugin;
 pub mod validate;
 pub mod webhook;
 mod wire;
@@ -191,9 +190,3 @@ impl Channel for Messenger {
         }
     }
 }
-
-register_channel!(ChannelPlugin::new(
-    PLATFORM,
-    "Facebook Messenger Send API",
-    build_channel::<Messenger>
-));

@@ -158,7 +158,7 @@ pub struct Window {
 impl Window {
     /// Allows `HUMAN_AGENT`-tagged replies within 7 days (the page needs the
     /// Human Agent permission).
-    pub fn with_human_agent() -> Self {
+    pub const fn with_human_agent() -> Self {
         Window { human_agent: true }
     }
 }

@@ -1019,6 +1019,11 @@ impl PlatformEmulator for WhatsAppEmulator {
         (id, body)
     }
 
+    /// The Cloud API throughput (api-contract §4: 130429).
+    fn rate_limit_code(&self) -> i64 {
+        130429
+    }
+
     fn webhook_signer(&self) -> WebhookSigner {
         switchboard_graph::webhook::signature_headers
     }

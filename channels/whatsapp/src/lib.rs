@@ -29,18 +29,17 @@
 use std::time::Duration;
 
 use serde::Deserialize;
-use switchboard::plugin::{
-    build_channel, ChannelConfig, ChannelPlugin, FromChannelConfig, Violations,
-};
+use switchboard::plugin::{ChannelConfig, FromChannelConfig, Violations};
 use switchboard::{
-    register_channel, AcceptanceStatus, Capabilities, Channel, ChannelInfo, Content, ContentKind,
-    Error, Message, Receipt, RecipientKind, Secret,
+    AcceptanceStatus, Capabilities, Channel, ChannelInfo, Content, ContentKind, Error, Message,
+    Receipt, RecipientKind, Secret,
 };
 use switchboard_graph::{GraphConfig, GraphEndpoint};
 
 mod errors;
 pub mod format;
 mod model;
+mod plugin;
 pub mod validate;
 pub mod webhook;
 mod wire;
@@ -190,6 +189,12 @@ impl WhatsApp {
                 )
             }
             Dialect::OnPremises => {
+                if config.graph.base_url == switchboard_graph::DEFAULT_BASE_URL {
+                    return Err(Error::config(
+                        "the On-Premises API needs base_url: the address of your WhatsApp client",
+                    )
+                    .with_channel(name));
+                }
                 let endpoint =
                     GraphEndpoint::at(&name, &config.graph, "v1/messages", errors::ERRORS)?;
                 let account = config.graph.base_url.trim_end_matches('/').to_string();
@@ -252,12 +257,6 @@ impl Channel for WhatsApp {
         }
     }
 }
-
-register_channel!(ChannelPlugin::new(
-    PLATFORM,
-    "WhatsApp Business: Cloud API (default) and On-Premises /v1/messages",
-    build_channel::<WhatsApp>
-));
 
 /// Maps a `message_status` value to the neutral status.
 fn acceptance(status: Option<&str>) -> AcceptanceStatus {

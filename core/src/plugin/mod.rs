@@ -24,7 +24,8 @@ pub use crate::capabilities::check_capabilities;
 pub use crate::error::{is_http_url, PlatformError, Problem, Violations};
 pub use crate::message::extension::{ChannelData, ChannelPayload};
 pub use crate::registry::{
-    build_channel, BuildFn, ChannelConfig, ChannelPlugin, FromChannelConfig,
+    build_channel, BuildFn, ChannelConfig, ChannelPlugin, ConfigKey, FromChannelConfig, Sample,
+    SamplesFn, WebhookAuthFn, WebhookSecrets, WebhookSupport,
 };
 /// The `async_trait` attribute, re-exported so channel crates implement
 /// [`Channel`](crate::Channel) with the same version.

@@ -26,16 +26,15 @@ Every error is a subclass of :class:`switchboard.Error`.
 """
 
 from . import content, messenger, whatsapp
+from ._channels import Messenger, WhatsApp
 from ._native import (
     Channel,
     Emulator,
     Message,
-    Messenger,
     Receipt,
     Recipient,
     Switchboard,
     WebhookServer,
-    WhatsApp,
     __version__,
     handshake,
     parse_webhook,

@@ -98,6 +98,8 @@ class Receipt:
 class Channel:
     """A configured channel: one account on one platform."""
 
+    @staticmethod
+    def open(platform: str, *, name: Optional[str] = None, **settings: Any) -> Channel: ...
     @property
     def name(self) -> str: ...
     @property
@@ -117,37 +119,6 @@ class Channel:
         timeout: Optional[float] = None,
         concurrency: Optional[int] = None,
     ) -> Channel: ...
-
-@final
-class WhatsApp(Channel):
-    """A WhatsApp Business channel (Cloud API by default, or On-Premises)."""
-
-    def __new__(
-        cls,
-        *,
-        access_token: str,
-        phone_number_id: Optional[str] = None,
-        base_url: Optional[str] = None,
-        api_version: Optional[str] = None,
-        dialect: str = "cloud",
-        timeout: Optional[float] = None,
-        name: str = "whatsapp",
-    ) -> WhatsApp: ...
-
-@final
-class Messenger(Channel):
-    """A Facebook Messenger channel (Send API) for one Page."""
-
-    def __new__(
-        cls,
-        *,
-        access_token: str,
-        page_id: str,
-        base_url: Optional[str] = None,
-        api_version: Optional[str] = None,
-        timeout: Optional[float] = None,
-        name: str = "messenger",
-    ) -> Messenger: ...
 
 @final
 class Switchboard:
@@ -224,11 +195,10 @@ class WebhookServer:
         cls,
         platform: str,
         *,
-        app_secret: str,
-        verify_token: str,
         handler: Callable[[Dict[str, Any]], Any],
         path: str = "/webhook",
         port: int = 0,
+        **secrets: str,
     ) -> WebhookServer: ...
     @property
     def url(self) -> str: ...

@@ -103,8 +103,8 @@ class UnsupportedError(Error):
     """The channel cannot express this content or recipient kind."""
 
 
-class ConfigError(Error):
-    """The channel or switchboard is misconfigured."""
+class ConfigError(Error, ValueError):
+    """The channel or switchboard is misconfigured (a wrong or missing setting)."""
 
 
 class AuthError(Error):
