@@ -37,6 +37,7 @@ use tracing::Instrument;
 use crate::channel::{Channel, ChannelInfo, Receipt};
 use crate::error::{Error, ErrorKind, Violations};
 use crate::message::Message;
+use crate::webhook::WindowGuard;
 
 /// The future of every delivery service.
 pub type SendFuture = Pin<Box<dyn Future<Output = Result<Receipt, Error>> + Send>>;
@@ -750,6 +751,65 @@ where
     }
 }
 
+// ----------------------------------------------------------------------- window
+
+/// Refuses what the customer-service window does not allow, before any
+/// waiting or request (see [`WindowGuard`]).
+#[derive(Clone)]
+pub struct WindowLayer {
+    guard: WindowGuard,
+    info: Arc<ChannelInfo>,
+}
+
+impl WindowLayer {
+    /// `guard` for the channel described by `info`.
+    pub fn new(guard: WindowGuard, info: ChannelInfo) -> Self {
+        WindowLayer {
+            guard,
+            info: Arc::new(info),
+        }
+    }
+}
+
+impl<S> Layer<S> for WindowLayer {
+    type Service = WindowCheck<S>;
+
+    fn layer(&self, inner: S) -> WindowCheck<S> {
+        WindowCheck {
+            inner,
+            layer: self.clone(),
+        }
+    }
+}
+
+/// The service of [`WindowLayer`].
+#[derive(Clone)]
+pub struct WindowCheck<S> {
+    inner: S,
+    layer: WindowLayer,
+}
+
+impl<S> Service<Arc<Message>> for WindowCheck<S>
+where
+    S: Service<Arc<Message>, Response = Receipt, Error = Error> + Clone + Send + 'static,
+    S::Future: Send,
+{
+    type Response = Receipt;
+    type Error = Error;
+    type Future = SendFuture;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, message: Arc<Message>) -> SendFuture {
+        if let Err(refused) = self.layer.guard.check(&self.layer.info, &message) {
+            return Box::pin(std::future::ready(Err(refused)));
+        }
+        Box::pin(self.inner.call(message))
+    }
+}
+
 // ---------------------------------------------------------------------- tracing
 
 /// `recipient` with all but its last 4 characters masked.
@@ -860,6 +920,7 @@ pub struct Delivery {
     timeout: Option<Duration>,
     concurrency: Option<usize>,
     idempotency: Option<Arc<dyn IdempotencyStore>>,
+    window: Option<WindowGuard>,
 }
 
 impl Delivery {
@@ -885,7 +946,16 @@ impl Delivery {
             timeout: None,
             concurrency: Some(256),
             idempotency: Some(Arc::new(MemoryIdempotencyStore::default())),
+            window: None,
         }
+    }
+
+    /// Sets or removes the customer-service window check (first in the
+    /// stack: a refused message waits for nothing).
+    #[must_use]
+    pub fn window(mut self, guard: Option<WindowGuard>) -> Self {
+        self.window = guard;
+        self
     }
 
     /// Sets or removes the retry policy.
@@ -923,8 +993,8 @@ impl Delivery {
         self
     }
 
-    /// The concrete stack: idempotency → retry → rate limit → trace →
-    /// timeout → concurrency limit → channel. Cloning it (once per send and
+    /// The concrete stack: window → idempotency → retry → rate limit →
+    /// trace → timeout → concurrency limit → channel. Cloning it (once per send and
     /// per attempt) clones `Arc`s only.
     fn stack(
         &self,
@@ -935,7 +1005,13 @@ impl Delivery {
            + 'static {
         let name = self.channel.info().name.clone();
         let limited = self.limits.per_account.is_some() || self.limits.per_recipient.is_some();
+        let info = self.channel.info();
         tower::ServiceBuilder::new()
+            .option_layer(
+                self.window
+                    .clone()
+                    .map(|guard| WindowLayer::new(guard, info.clone())),
+            )
             .option_layer(
                 self.idempotency
                     .clone()
@@ -949,8 +1025,8 @@ impl Delivery {
             .service(ChannelService(self.channel.clone()))
     }
 
-    /// The tower service (type-erased): idempotency → retry → rate limit →
-    /// trace → timeout → concurrency limit → channel.
+    /// The tower service (type-erased): window → idempotency → retry →
+    /// rate limit → trace → timeout → concurrency limit → channel.
     pub fn service(&self) -> DeliveryService {
         BoxCloneService::new(self.stack())
     }
@@ -989,11 +1065,38 @@ pub struct DeliverySettings {
     pub timeout_secs: Option<f64>,
     /// Sends in flight at most.
     pub concurrency: Option<usize>,
+    /// The customer-service window check, where the platform has one.
+    pub window: Option<WindowSetting>,
+}
+
+/// How the delivery stack checks the customer-service window.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WindowSetting {
+    /// Refuse for customers the tracker knows to be outside the window; let
+    /// the platform decide for the others (the default).
+    #[default]
+    Known,
+    /// Refuse for every customer not heard from within the window.
+    Strict,
+    /// No local check.
+    Off,
 }
 
 impl DeliverySettings {
     /// `channel` behind the default stack with these adjustments.
     pub fn apply(&self, channel: Arc<dyn Channel>) -> Result<Arc<dyn Channel>, Error> {
+        self.apply_with_window(channel, None)
+    }
+
+    /// `channel` behind the default stack with these adjustments, checking
+    /// the customer-service window with `guard` unless `window` is `off`.
+    pub fn apply_with_window(
+        &self,
+        channel: Arc<dyn Channel>,
+        guard: Option<WindowGuard>,
+    ) -> Result<Arc<dyn Channel>, Error> {
         if self.enabled == Some(false) {
             return Ok(channel);
         }
@@ -1038,7 +1141,14 @@ impl DeliverySettings {
         if let Some(c) = self.concurrency {
             delivery = delivery.concurrency(Some(c));
         }
-        Ok(delivery.build())
+        let guard = match self.window.unwrap_or_default() {
+            WindowSetting::Off => None,
+            WindowSetting::Known => guard,
+            WindowSetting::Strict => {
+                guard.map(|g| g.unknown_customers(crate::webhook::UnknownCustomers::Refuse))
+            }
+        };
+        Ok(delivery.window(guard).build())
     }
 }
 

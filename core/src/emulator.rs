@@ -336,17 +336,24 @@ impl EmulatorContext {
     }
 
     /// Checks the configured rate limits and the window for one request to
-    /// `recipient`; `free_form` is false for templates and tagged messages.
-    /// A request that passes is counted.
-    pub fn gate(&self, platform: &str, recipient: &str, free_form: bool) -> Option<Gate> {
+    /// `recipient`; `window` is how long after the customer's last message
+    /// the content may go (`None`: any time, e.g. templates). A request that
+    /// passes is counted.
+    pub fn gate(
+        &self,
+        platform: &str,
+        recipient: &str,
+        window: Option<std::time::Duration>,
+    ) -> Option<Gate> {
         let now = self.now_ms();
         let mut b = lock(&self.behaviour);
         let key = crate::webhook::window_key(platform, recipient);
-        if free_form && b.window.contains(platform) {
+        if let (Some(window), true) = (window, b.window.contains(platform)) {
+            let window_ms = u64::try_from(window.as_millis()).unwrap_or(u64::MAX);
             let open = b
                 .last_inbound
                 .get(&key)
-                .is_some_and(|at| now.saturating_sub(*at) <= 24 * 3600 * 1000);
+                .is_some_and(|at| now.saturating_sub(*at) <= window_ms);
             if !open {
                 return Some(Gate::OutsideWindow);
             }

@@ -32,10 +32,18 @@ use crate::registry::{ChannelConfig, Registry};
 /// of temporary failures, idempotency keys, timeouts. A `delivery` table
 /// adjusts it: `enabled`, `messages_per_second`, `per_recipient_burst`,
 /// `per_recipient_interval_secs`, `max_attempts`, `retry_ambiguous`,
-/// `timeout_secs`, `concurrency`.
+/// `timeout_secs`, `concurrency`, `window`.
+///
+/// Where the platform has a customer-service window (its plugin registers a
+/// rule), what the window does not allow is refused before any request:
+/// feed [`Switchboard::window_tracker`] with inbound webhook events.
+/// `window = "known"` (the default) refuses only for customers the tracker
+/// has heard from; `"strict"` for every customer not heard from within the
+/// window; `"off"` leaves it to the platform.
 #[derive(Clone, Default)]
 pub struct Switchboard {
     channels: BTreeMap<String, Arc<dyn Channel>>,
+    tracker: Arc<crate::webhook::WindowTracker>,
 }
 
 impl Switchboard {
@@ -62,11 +70,22 @@ impl Switchboard {
         for config in configs {
             let channel = registry.build(&config)?;
             #[cfg(feature = "delivery")]
-            let channel = with_delivery(channel, config.delivery())
-                .map_err(|e| e.with_channel(config.name()))?;
+            let channel = {
+                let rule = registry.get(config.channel_type())?.window_rule();
+                with_delivery(channel, config.delivery(), rule, &sb.tracker)
+                    .map_err(|e| e.with_channel(config.name()))?
+            };
             sb.add(config.name(), channel)?;
         }
         Ok(sb)
+    }
+
+    /// When each customer last wrote, shared by every channel's window
+    /// check: feed it inbound events
+    /// ([`WebhookConfig::window_tracker`](crate::webhook::service::WebhookConfig::window_tracker)
+    /// or [`WindowTracker::observe`](crate::webhook::WindowTracker::observe)).
+    pub fn window_tracker(&self) -> &Arc<crate::webhook::WindowTracker> {
+        &self.tracker
     }
 
     /// Adds a channel under `name`; a name already taken is an error.
@@ -129,6 +148,8 @@ impl fmt::Debug for Switchboard {
 fn with_delivery(
     channel: Arc<dyn Channel>,
     settings: Option<&toml::Table>,
+    rule: Option<&'static dyn crate::webhook::WindowRule>,
+    tracker: &Arc<crate::webhook::WindowTracker>,
 ) -> Result<Arc<dyn Channel>, Error> {
     let s: crate::delivery::DeliverySettings = match settings {
         Some(t) => toml::Value::Table(t.clone())
@@ -138,7 +159,8 @@ fn with_delivery(
             })?,
         None => Default::default(),
     };
-    s.apply(channel)
+    let guard = rule.map(|rule| crate::webhook::WindowGuard::new(tracker.clone(), Arc::new(rule)));
+    s.apply_with_window(channel, guard)
 }
 
 /// Parses the `[channels.*]` tables of a configuration text.

@@ -647,25 +647,54 @@ pub fn window_key(platform: &str, user: &str) -> String {
     }
 }
 
+/// Where the time of each customer's last message is kept, by
+/// [`window_key`]. In memory by default; durable stores make windows survive
+/// restarts and shared between processes.
+pub trait WindowStore: Send + Sync {
+    /// Records a message at `at_ms` (keeps the latest).
+    fn record(&self, key: &str, at_ms: u64);
+    /// The time of the latest message, if any.
+    fn last(&self, key: &str) -> Option<u64>;
+}
+
+/// A [`WindowStore`] in this process's memory.
+#[derive(Debug, Default)]
+pub struct MemoryWindowStore(Mutex<HashMap<String, u64>>);
+
+impl WindowStore for MemoryWindowStore {
+    fn record(&self, key: &str, at_ms: u64) {
+        let mut last = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let entry = last.entry(key.to_string()).or_insert(at_ms);
+        *entry = (*entry).max(at_ms);
+    }
+
+    fn last(&self, key: &str) -> Option<u64> {
+        let last = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        last.get(key).copied()
+    }
+}
+
 /// When each customer last wrote, fed by inbound events; the basis of the
 /// customer-service window.
 pub struct WindowTracker {
     clock: Arc<dyn Clock>,
-    last: Mutex<HashMap<String, u64>>,
+    store: Arc<dyn WindowStore>,
 }
 
 impl WindowTracker {
-    /// A tracker on the system clock.
+    /// A tracker on the system clock, in memory.
     pub fn new() -> Self {
         WindowTracker::with_clock(Arc::new(SystemClock))
     }
 
-    /// A tracker on `clock`.
+    /// A tracker on `clock`, in memory.
     pub fn with_clock(clock: Arc<dyn Clock>) -> Self {
-        WindowTracker {
-            clock,
-            last: Mutex::new(HashMap::new()),
-        }
+        WindowTracker::with_store(clock, Arc::new(MemoryWindowStore::default()))
+    }
+
+    /// A tracker on `clock` keeping its times in `store`.
+    pub fn with_store(clock: Arc<dyn Clock>, store: Arc<dyn WindowStore>) -> Self {
+        WindowTracker { clock, store }
     }
 
     /// Records that `user` wrote on `platform` now.
@@ -676,9 +705,7 @@ impl WindowTracker {
 
     /// Records that `user` wrote at `at_ms`.
     pub fn record_inbound_at(&self, platform: &str, user: &str, at_ms: u64) {
-        let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
-        let entry = last.entry(window_key(platform, user)).or_insert(at_ms);
-        *entry = (*entry).max(at_ms);
+        self.store.record(&window_key(platform, user), at_ms);
     }
 
     /// Feeds an event: messages, postbacks and reactions open the window.
@@ -693,11 +720,16 @@ impl WindowTracker {
 
     /// How long ago `user` last wrote; `None` when never.
     pub fn since_last_inbound(&self, platform: &str, user: &str) -> Option<Duration> {
-        let last = self.last.lock().unwrap_or_else(|p| p.into_inner());
-        let at = *last.get(&window_key(platform, user))?;
+        let at = self.store.last(&window_key(platform, user))?;
         Some(Duration::from_millis(
             self.clock.now_ms().saturating_sub(at),
         ))
+    }
+}
+
+impl fmt::Debug for WindowTracker {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WindowTracker").finish_non_exhaustive()
     }
 }
 
@@ -721,33 +753,55 @@ pub trait WindowRule: Send + Sync {
     ) -> Result<(), String>;
 }
 
-/// A channel that refuses free-form content outside the customer-service
-/// window before any request ([`ErrorKind::OutsideWindow`]).
-pub struct WindowPolicy {
-    inner: Arc<dyn crate::Channel>,
-    tracker: Arc<WindowTracker>,
-    rule: Arc<dyn WindowRule>,
+/// What a window check does with a customer the tracker has never heard from.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UnknownCustomers {
+    /// Lets the platform decide: the right choice when this process does not
+    /// see every inbound message (another process receives the webhooks and
+    /// no shared store is configured).
+    #[default]
+    Allow,
+    /// Treats them as outside the window: for a process that sees every
+    /// inbound message (or shares a durable store with the one that does).
+    Refuse,
 }
 
-impl WindowPolicy {
-    /// Wraps `inner` with `rule`, using `tracker` to know when customers last wrote.
-    pub fn new(
-        inner: Arc<dyn crate::Channel>,
-        tracker: Arc<WindowTracker>,
-        rule: Arc<dyn WindowRule>,
-    ) -> Self {
-        WindowPolicy {
-            inner,
+/// A platform's window rule with the tracker that knows when customers last
+/// wrote: checks a message before any request.
+#[derive(Clone)]
+pub struct WindowGuard {
+    tracker: Arc<WindowTracker>,
+    rule: Arc<dyn WindowRule>,
+    unknown: UnknownCustomers,
+}
+
+impl WindowGuard {
+    /// `rule` (the platform's) with `tracker`; unknown customers are allowed.
+    pub fn new(tracker: Arc<WindowTracker>, rule: Arc<dyn WindowRule>) -> Self {
+        WindowGuard {
             tracker,
             rule,
+            unknown: UnknownCustomers::Allow,
         }
     }
 
-    fn check(&self, message: &crate::Message) -> Result<(), Error> {
-        let info = self.inner.info();
+    /// What to do with customers the tracker has never heard from.
+    #[must_use]
+    pub fn unknown_customers(mut self, unknown: UnknownCustomers) -> Self {
+        self.unknown = unknown;
+        self
+    }
+
+    /// `Ok` when `message` may be sent by the channel `info`; otherwise an
+    /// [`ErrorKind::OutsideWindow`] error saying what is allowed instead.
+    pub fn check(&self, info: &crate::ChannelInfo, message: &crate::Message) -> Result<(), Error> {
         let since = self
             .tracker
             .since_last_inbound(&info.platform, &message.to.id);
+        if since.is_none() && self.unknown == UnknownCustomers::Allow {
+            return Ok(());
+        }
         self.rule.check(message, since).map_err(|allowed| {
             let when = match since {
                 Some(d) => format!("last wrote {} min ago", d.as_secs() / 60),
@@ -762,6 +816,51 @@ impl WindowPolicy {
             )
             .with_channel(info.name.clone())
         })
+    }
+}
+
+impl fmt::Debug for WindowGuard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WindowGuard")
+            .field("unknown", &self.unknown)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T: WindowRule + ?Sized> WindowRule for &'static T {
+    fn check(
+        &self,
+        message: &crate::Message,
+        since_last_inbound: Option<Duration>,
+    ) -> Result<(), String> {
+        (**self).check(message, since_last_inbound)
+    }
+}
+
+/// A channel that refuses what the customer-service window does not allow
+/// before any request ([`ErrorKind::OutsideWindow`]); customers the tracker
+/// has never heard from are refused too. The delivery stack has the same
+/// check as a layer ([`crate::delivery::Delivery::window`]).
+pub struct WindowPolicy {
+    inner: Arc<dyn crate::Channel>,
+    guard: WindowGuard,
+}
+
+impl WindowPolicy {
+    /// Wraps `inner` with `rule`, using `tracker` to know when customers last wrote.
+    pub fn new(
+        inner: Arc<dyn crate::Channel>,
+        tracker: Arc<WindowTracker>,
+        rule: Arc<dyn WindowRule>,
+    ) -> Self {
+        WindowPolicy {
+            inner,
+            guard: WindowGuard::new(tracker, rule).unknown_customers(UnknownCustomers::Refuse),
+        }
+    }
+
+    fn check(&self, message: &crate::Message) -> Result<(), Error> {
+        self.guard.check(self.inner.info(), message)
     }
 }
 

@@ -711,6 +711,11 @@ async fn the_window_refuses_free_form_content_after_24_hours() {
         switchboard_messenger::MessengerOptions::default()
             .tag(switchboard_messenger::Tag::HumanAgent),
     );
+    // HUMAN_AGENT goes within 7 days of the person's message, past the 24 hours.
+    let err = fb.send(&tagged).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::OutsideWindow, "never wrote");
+    emulator.open_window("messenger", &psid.id);
+    emulator.advance_clock(Duration::from_secs(25 * 3600));
     fb.send(&tagged).await.unwrap();
 
     // On-Premises answers 470.

@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -108,20 +109,22 @@ pub struct Checked {
     pub recipient: String,
     /// Whether the rate, pair and window gates apply.
     pub gated: bool,
-    /// Whether the content is free-form (refused outside the window).
-    pub free_form: bool,
+    /// How long after the customer's last message the content may go
+    /// (`None`: any time, e.g. templates).
+    pub window: Option<Duration>,
     /// A failure the status webhooks report later (e.g. a link that cannot
     /// be downloaded).
     pub failed_code: Option<i64>,
 }
 
 impl Checked {
-    /// A request to `recipient`, gated, free-form unless said otherwise.
+    /// A request to `recipient`, gated, within the 24-hour window unless
+    /// said otherwise.
     pub fn to(recipient: impl Into<String>) -> Self {
         Checked {
             recipient: recipient.into(),
             gated: true,
-            free_form: true,
+            window: Some(switchboard::webhook::CUSTOMER_SERVICE_WINDOW),
             failed_code: None,
         }
     }
@@ -131,15 +134,16 @@ impl Checked {
         Checked {
             recipient: String::new(),
             gated: false,
-            free_form: false,
+            window: None,
             failed_code: None,
         }
     }
 
-    /// Whether the content may go outside the customer-service window.
+    /// How long after the customer's last message the content may go
+    /// (`None`: any time).
     #[must_use]
-    pub fn free_form(mut self, free_form: bool) -> Self {
-        self.free_form = free_form;
+    pub fn window(mut self, window: Option<Duration>) -> Self {
+        self.window = window;
         self
     }
 
@@ -270,7 +274,7 @@ pub async fn handle<R: GraphRules>(
         Err(r) => return rules.error_response(api, r),
     };
     if checked.gated {
-        if let Some(gate) = context.gate(R::PLATFORM, &checked.recipient, checked.free_form) {
+        if let Some(gate) = context.gate(R::PLATFORM, &checked.recipient, checked.window) {
             return rules.error_response(api, rules.gate_refusal(api, gate));
         }
     }

@@ -18,6 +18,7 @@ use switchboard::emulator::{
     detached, EmulatorContext, EmulatorPlugin, Gate, PlatformEmulator, Record, WebhookSigner,
     EMULATOR_ACCESS_TOKEN,
 };
+use switchboard::webhook::CUSTOMER_SERVICE_WINDOW;
 use switchboard::{register_emulator, Recipient};
 use switchboard_graph::emulator::{error_response, handle, Checked, GraphRules, Refusal};
 
@@ -45,6 +46,10 @@ pub struct MessengerEmulator {
     context: EmulatorContext,
     next_id: AtomicU64,
 }
+
+/// HUMAN_AGENT-tagged replies: within 7 days of the person's message (Send
+/// API reference, message tags).
+const HUMAN_AGENT_WINDOW: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 3600);
 
 fn invalid(message: impl Into<String>) -> Refusal {
     Refusal::new(400, 100, message)
@@ -447,12 +452,10 @@ impl GraphRules for MessengerEmulator {
     fn gate_refusal(&self, api: (), gate: Gate) -> Refusal {
         match gate {
             // Outside the standard window only tagged messages go (api-contract §7).
-            Gate::OutsideWindow => Refusal::new(
-                403,
-                10,
-                "(#10) This message is sent outside of allowed window.",
-            )
-            .subcode(Some(2018278)),
+            Gate::OutsideWindow => {
+                Refusal::new(403, 10, "This message is sent outside of allowed window.")
+                    .subcode(Some(2018278))
+            }
             Gate::RateLimited(code) => self.code_refusal(api, code, None),
             _ => Refusal::new(400, 613, "Calls to this api have exceeded the rate limit."),
         }
@@ -480,8 +483,18 @@ impl GraphRules for MessengerEmulator {
 
     fn check(&self, _: (), obj: &Map<String, Value>) -> Result<Checked, Refusal> {
         let (_, recipient) = validate(obj)?;
-        let free_form = obj.get("messaging_type").and_then(Value::as_str) != Some("MESSAGE_TAG");
-        Ok(Checked::to(recipient).free_form(free_form))
+        // Outside the standard 24 hours, HUMAN_AGENT replies go within 7 days
+        // of the person's message; the other tags have no window here
+        // (Send API reference, message tags; api-contract §7).
+        let window = match (
+            obj.get("messaging_type").and_then(Value::as_str),
+            obj.get("tag").and_then(Value::as_str),
+        ) {
+            (Some("MESSAGE_TAG"), Some("HUMAN_AGENT")) => Some(HUMAN_AGENT_WINDOW),
+            (Some("MESSAGE_TAG"), _) => None,
+            _ => Some(CUSTOMER_SERVICE_WINDOW),
+        };
+        Ok(Checked::to(recipient).window(window))
     }
 
     fn answer(&self, _: (), page: &str, checked: &Checked, body: Value) -> (Value, Record) {

@@ -20,6 +20,7 @@ use switchboard::emulator::{
     detached, EmulatorContext, EmulatorPlugin, Gate, PlatformEmulator, Record, WebhookSigner,
     EMULATOR_ACCESS_TOKEN,
 };
+use switchboard::webhook::CUSTOMER_SERVICE_WINDOW;
 use switchboard::{register_emulator, Recipient};
 use switchboard_graph::emulator::{error_response, handle, Checked, GraphRules, Refusal};
 
@@ -214,7 +215,7 @@ impl GraphRules for WhatsAppEmulator {
             Some("template" | "hsm")
         );
         Ok(Checked::to(to)
-            .free_form(free_form)
+            .window(free_form.then_some(CUSTOMER_SERVICE_WINDOW))
             .fails_later(undownloadable(obj).then_some(131052)))
     }
 
@@ -249,7 +250,7 @@ impl GraphRules for WhatsAppEmulator {
                 let id = format!("wamid.HBgLEMU{n:016X}");
                 let wa_id: String = to.chars().filter(char::is_ascii_digit).collect();
                 // Template sends carry `message_status` (api-contract §1.2).
-                let message = if checked.free_form {
+                let message = if checked.window.is_some() {
                     json!({"id": id})
                 } else {
                     json!({"id": id, "message_status": "accepted"})
