@@ -1,6 +1,8 @@
 //! Helpers of the behaviour suite: linking every shipped channel crate,
 //! building channels against the emulator, and finding the official examples.
 
+pub mod behaviour;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 

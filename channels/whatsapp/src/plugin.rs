@@ -5,7 +5,7 @@ use switchboard::contact::{Contact, ContactName, ContactPhone};
 use switchboard::plugin::{build_channel, ChannelPlugin, ConfigKey, Sample, WebhookSupport};
 use switchboard::{
     register_channel, Choice, ChoiceList, ChoiceSection, Contacts, Location, Media, Message,
-    Recipient, ReplyButton, ReplyButtons,
+    Recipient, ReplyButton, ReplyButtons, SenderAction,
 };
 use switchboard_graph::webhook::{hub_auth, HUB_KEYS};
 
@@ -63,6 +63,13 @@ fn samples(to: Recipient) -> Vec<Sample> {
             msg(ReplyButtons::new("Delivered?", [ReplyButton::new("yes", "Yes")]).into()),
         ),
         Sample::new("choice_list", msg(list.into())),
+        Sample::new(
+            "mark_read",
+            msg(SenderAction::mark_seen(
+                "wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBJDQjZCMzlEQUE4OTJBMTE4RTUA",
+            )
+            .into()),
+        ),
         Sample::new(
             "template",
             msg(Template::new("order_update", "en_US")
