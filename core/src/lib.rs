@@ -15,8 +15,7 @@
 //! - [`delivery`]: rate limits, retries, idempotency as tower layers;
 //!   [`webhook`]: neutral inbound events and the customer-service window.
 //! - [`plugin`]: what a channel crate needs to implement a platform.
-//! - [`emulator`] (feature `emulator`): serves every registered platform
-//!   emulator on 127.0.0.1.
+//! - The emulator of every platform is the `switchboard-emulator` crate.
 //!
 //! ```
 //! use switchboard::{Content, Message, Recipient, Text};
@@ -37,8 +36,6 @@ pub mod webhook;
 
 #[cfg(feature = "delivery")]
 pub mod delivery;
-#[cfg(feature = "emulator")]
-pub mod emulator;
 
 pub use crate::channel::{AcceptanceStatus, Capabilities, Channel, ChannelInfo, Receipt};
 pub use crate::error::{Error, ErrorKind, PlatformError, Violation};

@@ -11,8 +11,8 @@
 use switchboard_messenger as _;
 use switchboard_whatsapp as _;
 
-use switchboard::emulator::Emulator;
 use switchboard::{Message, Switchboard};
+use switchboard_emulator::Emulator;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -10,10 +10,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use switchboard::emulator::Emulator;
 use switchboard::webhook::service::{router, WebhookConfig};
 use switchboard::webhook::{Event, EventKind, WindowPolicy, WindowTracker};
 use switchboard::{Channel, Message, Recipient, Registry, Secret};
+use switchboard_emulator::Emulator;
 use switchboard_graph::webhook::HubAuth;
 use switchboard_messenger as _;
 use switchboard_whatsapp::webhook;

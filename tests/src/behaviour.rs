@@ -18,13 +18,13 @@ use std::time::Duration;
 
 use libtest_mimic::{Failed, Trial};
 use switchboard::contact::{Contact, ContactName};
-use switchboard::emulator::{Emulator, Failure};
 use switchboard::plugin::{ChannelPlugin, Problem};
 use switchboard::{
     Channel, Choice, ChoiceList, ChoiceSection, Contacts, Content, ContentKind, ErrorKind,
     Location, Media, Message, Reaction, Recipient, RecipientKind, Registry, ReplyButton,
     ReplyButtons, SenderAction,
 };
+use switchboard_emulator::{Emulator, Failure};
 
 /// Runs an async check on its own runtime.
 fn block_on<F: Future<Output = Result<(), Failed>>>(check: F) -> Result<(), Failed> {

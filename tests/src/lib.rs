@@ -6,8 +6,8 @@ pub mod behaviour;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use switchboard::emulator::Emulator;
 use switchboard::{Channel, Error, Registry};
+use switchboard_emulator::Emulator;
 
 // The linking caveat: reference every channel crate so their plugins register.
 pub use switchboard_messenger;

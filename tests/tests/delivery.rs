@@ -8,12 +8,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use switchboard::delivery::{Delivery, RateLimits, RecipientPacing, RetryPolicy};
-use switchboard::emulator::{Emulator, Failure, FailureRate, RateLimit};
 use switchboard::plugin::Violations;
 use switchboard::{
     Capabilities, Channel, ChannelInfo, ContentKind, Error, ErrorKind, Message, Receipt, Recipient,
     RecipientKind, Registry,
 };
+use switchboard_emulator::{Emulator, Failure, FailureRate, RateLimit};
 use switchboard_tests as _;
 
 fn raw(emulator: &Emulator, platform: &str) -> Arc<dyn Channel> {

@@ -5,8 +5,8 @@
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use switchboard::emulator::{Emulator, Failure, PairLimit, RateLimit, EMULATOR_ACCESS_TOKEN};
 use switchboard::{Channel, ErrorKind, Message, Recipient, Registry};
+use switchboard_emulator::{Emulator, Failure, PairLimit, RateLimit, EMULATOR_ACCESS_TOKEN};
 use switchboard_messenger::emulator::EMULATOR_PAGE_ID;
 use switchboard_tests::golden_dir;
 use switchboard_whatsapp::emulator::EMULATOR_PHONE_NUMBER_ID;

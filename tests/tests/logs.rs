@@ -4,8 +4,8 @@
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use switchboard::emulator::Emulator;
 use switchboard::{Message, Registry};
+use switchboard_emulator::Emulator;
 use switchboard_tests as _;
 
 #[derive(Clone, Default)]

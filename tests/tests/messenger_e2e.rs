@@ -1,11 +1,11 @@
 //! Text, media, quick replies, templates and sender actions go through the
 //! Messenger emulator end to end; receipts follow the recipient-id rules.
 
-use switchboard::emulator::Emulator;
 use switchboard::{
     Channel, Media, MediaKind, MediaSource, Message, Notification, Reaction, Recipient,
     ReplyButton, ReplyButtons, Secret, SenderAction, SenderActionKind,
 };
+use switchboard_emulator::Emulator;
 use switchboard_messenger::emulator::EMULATOR_PAGE_ID;
 use switchboard_messenger::{
     ButtonTemplate, Element, GenericTemplate, Images, MediaTemplate, Messenger, MessengerButton,

@@ -1,8 +1,8 @@
 //! The plugin registry and configuration: channels found by name, unknown
 //! names listing the available ones, secrets as `env:VAR`, no secret printed.
 
-use switchboard::emulator::Emulator;
 use switchboard::{ErrorKind, Message, Registry, Switchboard};
+use switchboard_emulator::Emulator;
 use switchboard_tests as _;
 
 #[test]

@@ -7,13 +7,13 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use switchboard::emulator::{Emulator, Failure};
 use switchboard::webhook::service::{router, WebhookConfig};
 use switchboard::webhook::{
     DeliveryStatus, Event, EventKind, InboundContent, ManualClock, WebhookAuth, WindowPolicy,
     WindowTracker,
 };
 use switchboard::{Channel, ErrorKind, MediaKind, Message, Recipient, Registry, Secret};
+use switchboard_emulator::{Emulator, Failure};
 use switchboard_graph::webhook::{sign, HubAuth};
 use switchboard_messenger::webhook as fb;
 use switchboard_tests::golden_dir;

@@ -2,12 +2,12 @@
 //! dialects where the kind exists, and the emulator records the body sent.
 
 use switchboard::contact::{Contact, ContactName};
-use switchboard::emulator::Emulator;
 use switchboard::{
     Channel, Choice, ChoiceList, ChoiceSection, Contacts, Location, Media, MediaKind, MediaSource,
     Message, Reaction, Recipient, ReplyButton, ReplyButtons, Secret, SenderAction,
     SenderActionKind, Text,
 };
+use switchboard_emulator::Emulator;
 use switchboard_whatsapp::emulator::EMULATOR_PHONE_NUMBER_ID;
 use switchboard_whatsapp::{
     FlowAction, FlowRef, Header, Interactive, InteractiveAction, MediaRef, Parameter,

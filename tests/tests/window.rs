@@ -5,8 +5,8 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use switchboard::emulator::Emulator;
 use switchboard::{ErrorKind, Message, Recipient, Switchboard};
+use switchboard_emulator::Emulator;
 use switchboard_messenger::{MessengerOptions, Tag};
 use switchboard_tests as _;
 

@@ -17,10 +17,10 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use switchboard::delivery::{Delivery, RateLimits};
-use switchboard::emulator::{Emulator, RateLimit};
 use switchboard::{
     Channel, Choice, ChoiceList, ChoiceSection, Message, Recipient, Registry, Secret,
 };
+use switchboard_emulator::{Emulator, RateLimit};
 use switchboard_whatsapp::{WhatsApp, WhatsAppConfig};
 
 /// The best of `rounds` timings of `iterations` calls, per call.
@@ -462,7 +462,7 @@ pub fn client(args: &[String]) -> Result<(), String> {
             "wa",
             WhatsAppConfig::cloud(
                 switchboard_whatsapp::emulator::EMULATOR_PHONE_NUMBER_ID,
-                Secret::new(switchboard::emulator::EMULATOR_ACCESS_TOKEN),
+                Secret::new(switchboard_emulator::EMULATOR_ACCESS_TOKEN),
             )
             .base_url(format!("{base}/whatsapp")),
         )
@@ -474,7 +474,7 @@ pub fn client(args: &[String]) -> Result<(), String> {
                     "{base}/whatsapp/v23.0/{}/messages",
                     switchboard_whatsapp::emulator::EMULATOR_PHONE_NUMBER_ID
                 );
-                raw_reqwest(url, switchboard::emulator::EMULATOR_ACCESS_TOKEN, n, 1).await;
+                raw_reqwest(url, switchboard_emulator::EMULATOR_ACCESS_TOKEN, n, 1).await;
             }
             "channel" => {
                 through_stack(channel, n, 1).await;
@@ -547,7 +547,7 @@ pub fn run(root: &Path, only: Option<&str>) -> Result<(), String> {
          bare 3.41 G instructions, validation 0.36 G — validate + serialize at 1.13x bare \
          serde_json, text and list cases together.\n\n\
          The client's instructions per request, against an emulator in another process \
-         (`target/release/xtask emulator --port 18181`), 2,000 sends at concurrency 1:\n\n\
+         (`target/release/switchboard-emulator --port 18181`), 2,000 sends at concurrency 1:\n\n\
          ```\nvalgrind --tool=callgrind target/release/xtask bench client raw|channel|stack http://127.0.0.1:18181 2000\n```\n\n\
          On 2026-11-21: raw reqwest 76.6 k, the channel alone 83.4 k (1.09x: validation, \
          serialization, receipt parsing), the full delivery stack 88.1 k (1.15x). Composing \

@@ -134,33 +134,14 @@ fn python() -> Result<(), String> {
     )
 }
 
+/// Starts the standalone emulator (`switchboard-emulator`) with `args`.
 fn emulator(args: &[String]) -> Result<(), String> {
-    let port: u16 = match args {
-        [] => 0,
-        [flag, p] if flag == "--port" => p.parse().map_err(|_| format!("bad port {p:?}"))?,
-        _ => return Err("usage: cargo xtask emulator [--port N]".into()),
-    };
-    let rt = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
-    rt.block_on(async {
-        let emulator = switchboard::emulator::Emulator::start_on(std::net::SocketAddr::from((
-            [127, 0, 0, 1],
-            port,
-        )))
-        .await
-        .map_err(|e| e.to_string())?;
-        println!("Switchboard emulator listening on {}", emulator.base_url());
-        for line in emulator.describe() {
-            println!("  {line}");
-        }
-        println!(
-            "\nA Switchboard configuration for it:\n\n{}",
-            emulator.config_toml()
-        );
-        println!("Press Ctrl-C to stop.");
-        tokio::signal::ctrl_c().await.map_err(|e| e.to_string())?;
-        emulator.shutdown();
-        Ok(())
-    })
+    run(
+        "switchboard-emulator",
+        cargo()
+            .args(["run", "--quiet", "-p", "switchboard-emulator-server", "--"])
+            .args(args),
+    )
 }
 
 fn main() -> ExitCode {

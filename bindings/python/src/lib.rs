@@ -13,8 +13,8 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use switchboard::emulator::{Emulator, Failure, FailureRate, PairLimit, RateLimit};
 use switchboard::{Channel, ErrorKind, Message, Receipt, Recipient, Registry, Secret, Text};
+use switchboard_emulator::{Emulator, Failure, FailureRate, PairLimit, RateLimit};
 
 // The linking caveat: reference every channel crate the module ships.
 use switchboard_messenger as _;
@@ -728,7 +728,7 @@ impl PyEmulator {
     /// The access token the emulator accepts.
     #[getter]
     fn access_token(&self) -> &'static str {
-        switchboard::emulator::EMULATOR_ACCESS_TOKEN
+        switchboard_emulator::EMULATOR_ACCESS_TOKEN
     }
 
     /// The platforms served.

@@ -11,7 +11,7 @@ use std::time::Duration;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
-use switchboard::emulator::{EmulatorContext, Failure, Gate, Record, EMULATOR_ACCESS_TOKEN};
+use switchboard_emulator::{EmulatorContext, Failure, Gate, Record, EMULATOR_ACCESS_TOKEN};
 
 /// The access token of a Graph request: `Authorization: Bearer …`, or the
 /// `access_token` query parameter where `query_allowed`.
@@ -197,7 +197,7 @@ pub trait GraphRules: Send + Sync + 'static {
     ) -> (Value, Record);
 
     /// The status webhooks of an accepted request (see
-    /// [`PlatformEmulator::status_webhooks`](switchboard::emulator::PlatformEmulator::status_webhooks)).
+    /// [`PlatformEmulator::status_webhooks`](switchboard_emulator::PlatformEmulator::status_webhooks)).
     fn status_webhooks(&self, record: &Record, failed_code: Option<i64>) -> Vec<Vec<u8>>;
 }
 

@@ -1,5 +1,5 @@
 //! The Messenger emulator (feature `emulator`): the Send API on 127.0.0.1,
-//! served by [`switchboard::emulator::Emulator`] under `/messenger`.
+//! served by [`switchboard_emulator::Emulator`] under `/messenger`.
 //!
 //! Its rules are written from the Send API reference and api-contract §3, §4
 //! over the raw JSON, independently of the client's types.
@@ -14,29 +14,23 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::post;
 use serde_json::{json, Map, Value};
-use switchboard::emulator::{
+use switchboard::webhook::CUSTOMER_SERVICE_WINDOW;
+use switchboard::Recipient;
+use switchboard_emulator::register_emulator;
+use switchboard_emulator::{
     detached, EmulatorContext, EmulatorPlugin, Gate, PlatformEmulator, Record, WebhookSigner,
     EMULATOR_ACCESS_TOKEN,
 };
-use switchboard::webhook::CUSTOMER_SERVICE_WINDOW;
-use switchboard::{register_emulator, Recipient};
 use switchboard_graph::emulator::{error_response, handle, Checked, GraphRules, Refusal};
 
 /// The Facebook Page id the emulator serves.
 pub const EMULATOR_PAGE_ID: &str = "109876543210987";
 
-fn now_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
-        .unwrap_or(0)
-}
-
 /// A `page` webhook with one `messaging` item (api-contract §6).
-fn page_envelope(item: Value) -> Vec<u8> {
+fn page_envelope_at(now_ms: u64, item: Value) -> Vec<u8> {
     serde_json::to_vec(&json!({
         "object": "page",
-        "entry": [{"id": EMULATOR_PAGE_ID, "time": now_ms(), "messaging": [item]}]
+        "entry": [{"id": EMULATOR_PAGE_ID, "time": now_ms, "messaging": [item]}]
     }))
     .unwrap_or_default()
 }
@@ -576,11 +570,15 @@ impl PlatformEmulator for MessengerEmulator {
         }
         let from = json!({"id": record.recipient});
         let page = json!({"id": EMULATOR_PAGE_ID});
-        let at = now_ms();
+        let at = self.context.now_ms();
         vec![
-            page_envelope(json!({"sender": from, "recipient": page,
-                "delivery": {"mids": [record.message_id], "watermark": at}})),
-            page_envelope(
+            page_envelope_at(
+                at,
+                json!({"sender": from, "recipient": page,
+                "delivery": {"mids": [record.message_id], "watermark": at}}),
+            ),
+            page_envelope_at(
+                at,
                 json!({"sender": from, "recipient": page, "timestamp": at + 1,
                 "read": {"watermark": at}}),
             ),
@@ -590,10 +588,13 @@ impl PlatformEmulator for MessengerEmulator {
     fn inbound_text_webhook(&self, from: &str, text: &str) -> (String, Vec<u8>) {
         let n = self.next_id.fetch_add(1, Ordering::Relaxed);
         let mid = format!("m_inbound{n:020}");
-        let body = page_envelope(json!({
-            "sender": {"id": from}, "recipient": {"id": EMULATOR_PAGE_ID},
-            "timestamp": now_ms(), "message": {"mid": mid, "text": text}
-        }));
+        let body = page_envelope_at(
+            self.context.now_ms(),
+            json!({
+                "sender": {"id": from}, "recipient": {"id": EMULATOR_PAGE_ID},
+                "timestamp": self.context.now_ms(), "message": {"mid": mid, "text": text}
+            }),
+        );
         (mid, body)
     }
 

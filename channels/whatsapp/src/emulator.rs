@@ -1,6 +1,6 @@
 //! The WhatsApp emulator (feature `emulator`): the Cloud API and the
 //! On-Premises `/v1/messages` API on 127.0.0.1, served by
-//! [`switchboard::emulator::Emulator`] under `/whatsapp`.
+//! [`switchboard_emulator::Emulator`] under `/whatsapp`.
 //!
 //! Its rules are written from the platform contract (api-contract §1, §2, §4)
 //! over the raw JSON, independently of the client's types: it is the second
@@ -16,12 +16,13 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::{json, Map, Value};
-use switchboard::emulator::{
+use switchboard::webhook::CUSTOMER_SERVICE_WINDOW;
+use switchboard::Recipient;
+use switchboard_emulator::register_emulator;
+use switchboard_emulator::{
     detached, EmulatorContext, EmulatorPlugin, Gate, PlatformEmulator, Record, WebhookSigner,
     EMULATOR_ACCESS_TOKEN,
 };
-use switchboard::webhook::CUSTOMER_SERVICE_WINDOW;
-use switchboard::{register_emulator, Recipient};
 use switchboard_graph::emulator::{error_response, handle, Checked, GraphRules, Refusal};
 
 /// The business phone number id the emulator serves.
@@ -30,14 +31,6 @@ pub const EMULATOR_PHONE_NUMBER_ID: &str = "106540352242922";
 pub const EMULATOR_WABA_ID: &str = "102290129340398";
 /// The display phone number in the emulator's webhooks.
 const DISPLAY_PHONE_NUMBER: &str = "15550783881";
-
-fn now_secs() -> String {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-        .to_string()
-}
 
 /// Wraps a `value` in the Cloud API webhook envelope (api-contract §6).
 fn cloud_envelope(value: Value) -> Vec<u8> {
@@ -976,7 +969,7 @@ impl PlatformEmulator for WhatsAppEmulator {
         let callback = record.body.get("biz_opaque_callback_data").cloned();
         let status = |name: &str, errors: Option<Value>| {
             let mut s = json!({"id": record.message_id, "status": name,
-                "timestamp": now_secs(), "recipient_id": wa_id});
+                "timestamp": (self.context.now_ms() / 1000).to_string(), "recipient_id": wa_id});
             if let Some(cb) = &callback {
                 s["biz_opaque_callback_data"] = cb.clone();
             }
@@ -1014,7 +1007,7 @@ impl PlatformEmulator for WhatsAppEmulator {
         let id = format!("wamid.HBgLINB{n:016X}");
         let body = cloud_envelope(json!({
             "contacts": [{"profile": {"name": "Emulated Customer"}, "wa_id": from}],
-            "messages": [{"from": from, "id": id, "timestamp": now_secs(),
+            "messages": [{"from": from, "id": id, "timestamp": (self.context.now_ms() / 1000).to_string(),
                 "type": "text", "text": {"body": text}}]
         }));
         (id, body)

@@ -1,8 +1,10 @@
+//! # switchboard-emulator
+//!
 //! The emulator harness: serves every registered platform emulator on
 //! 127.0.0.1, records what they accepted and injects scripted failures.
 //!
 //! Each channel crate ships the emulator of its platform (feature `emulator`)
-//! and registers it with [`register_emulator!`](crate::register_emulator);
+//! and registers it with [`register_emulator!`];
 //! [`Emulator::start`] serves them all, each under `/{platform}`.
 
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -14,9 +16,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
 
-use crate::error::Error;
-use crate::message::recipient::Recipient;
-use crate::registry::ChannelConfig;
+use switchboard::plugin::ChannelConfig;
+use switchboard::{Error, Recipient};
 
 /// The access token every platform emulator accepts.
 pub const EMULATOR_ACCESS_TOKEN: &str = "switchboard-emulator-token";
@@ -56,7 +57,7 @@ pub trait PlatformEmulator: Send + Sync + 'static {
 }
 
 /// The headers that authenticate a webhook delivery of a body with a secret.
-pub type WebhookSigner = fn(&crate::Secret, &[u8]) -> Vec<(&'static str, String)>;
+pub type WebhookSigner = fn(&switchboard::Secret, &[u8]) -> Vec<(&'static str, String)>;
 
 /// A platform's account rate limit in the emulator.
 #[non_exhaustive]
@@ -246,7 +247,7 @@ struct Behaviour {
 #[derive(Clone)]
 struct WebhookTarget {
     url: String,
-    app_secret: crate::Secret,
+    app_secret: switchboard::Secret,
     signer: WebhookSigner,
 }
 
@@ -318,7 +319,7 @@ impl EmulatorContext {
 
     /// The emulator's clock (system time moved by [`Emulator::advance_clock`]), in ms.
     pub fn now_ms(&self) -> u64 {
-        crate::webhook::Clock::now_ms(&crate::webhook::SystemClock)
+        switchboard::webhook::Clock::now_ms(&switchboard::webhook::SystemClock)
             + self.clock_offset_ms.load(Ordering::SeqCst)
     }
 
@@ -332,7 +333,7 @@ impl EmulatorContext {
         let now = self.now_ms();
         lock(&self.behaviour)
             .last_inbound
-            .insert(crate::webhook::window_key(platform, user), now);
+            .insert(switchboard::webhook::window_key(platform, user), now);
     }
 
     /// Checks the configured rate limits and the window for one request to
@@ -347,7 +348,7 @@ impl EmulatorContext {
     ) -> Option<Gate> {
         let now = self.now_ms();
         let mut b = lock(&self.behaviour);
-        let key = crate::webhook::window_key(platform, recipient);
+        let key = switchboard::webhook::window_key(platform, recipient);
         if let (Some(window), true) = (window, b.window.contains(platform)) {
             let window_ms = u64::try_from(window.as_millis()).unwrap_or(u64::MAX);
             let open = b
@@ -400,7 +401,8 @@ impl EmulatorContext {
         let log = self.webhook_log.clone();
         let platform = platform.to_string();
         tokio::spawn(async move {
-            let client = match crate::plugin::http::client(std::time::Duration::from_secs(10)) {
+            let client = match switchboard::plugin::http::client(std::time::Duration::from_secs(10))
+            {
                 Ok(c) => c,
                 Err(e) => {
                     tracing::error!(error = %e, "emulator cannot post webhooks");
@@ -436,7 +438,7 @@ impl EmulatorContext {
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), switchboard::Error> {
-/// use switchboard::emulator::Emulator;
+/// use switchboard_emulator::Emulator;
 /// let emulator = Emulator::start().await?;
 /// println!("serving {:?} at {}", emulator.platforms(), emulator.base_url());
 /// # Ok(()) }
@@ -602,7 +604,7 @@ impl Emulator {
         &self,
         platform: &str,
         url: impl Into<String>,
-        app_secret: crate::Secret,
+        app_secret: switchboard::Secret,
     ) -> Result<(), Error> {
         let signer = self.platform(platform)?.webhook_signer();
         lock(&self.context.webhooks).insert(
@@ -782,4 +784,9 @@ where
         Ok(response) => response,
         Err(_) => axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
+}
+
+#[doc(hidden)]
+pub mod __private {
+    pub use inventory;
 }
