@@ -10,6 +10,7 @@ use switchboard::{Channel, Error, Registry};
 use switchboard_emulator::Emulator;
 
 // The linking caveat: reference every channel crate so their plugins register.
+pub use switchboard_example_sms;
 pub use switchboard_messenger;
 pub use switchboard_whatsapp;
 

@@ -39,7 +39,10 @@ register_channel!(ChannelPlugin::new("echo", "echoes", build));
 #[tokio::test]
 async fn a_third_party_plugin_is_built_by_name_and_sends() {
     let registry = switchboard::Registry::discover().unwrap();
-    assert_eq!(registry.names(), vec!["echo", "messenger", "whatsapp"]);
+    assert_eq!(
+        registry.names(),
+        vec!["echo", "messenger", "smsgate", "whatsapp"]
+    );
     let sb = Switchboard::from_toml_str("[channels.echo]\n").unwrap();
     let r = sb
         .send("echo", &Message::text(Recipient::user_id("42"), "x"))

@@ -19,10 +19,13 @@ fn an_unknown_name_lists_the_available_channels() {
     assert_eq!(err.kind(), ErrorKind::Config);
     let text = err.to_string();
     assert!(text.contains("telegram"), "{text}");
-    assert!(text.contains("messenger, whatsapp"), "{text}");
+    assert!(text.contains("messenger, smsgate, whatsapp"), "{text}");
 
     let err = Switchboard::from_toml_str("[channels.tg]\ntype = \"telegram\"\n").unwrap_err();
-    assert!(err.to_string().contains("messenger, whatsapp"), "{err}");
+    assert!(
+        err.to_string().contains("messenger, smsgate, whatsapp"),
+        "{err}"
+    );
 }
 
 #[test]

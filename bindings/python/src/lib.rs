@@ -17,6 +17,8 @@ use switchboard::{Channel, ErrorKind, Message, Receipt, Recipient, Registry, Sec
 use switchboard_emulator::{Emulator, Failure, FailureRate, PairLimit, RateLimit};
 
 // The linking caveat: reference every channel crate the module ships.
+// The channel crates this module ships: linking them registers their plugins.
+use switchboard_example_sms as _;
 use switchboard_messenger as _;
 use switchboard_whatsapp as _;
 

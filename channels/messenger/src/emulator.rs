@@ -16,12 +16,13 @@ use axum::routing::post;
 use serde_json::{json, Map, Value};
 use switchboard::webhook::CUSTOMER_SERVICE_WINDOW;
 use switchboard::Recipient;
+use switchboard_emulator::pipeline::{handle, Checked, PlatformRules, Refusal};
 use switchboard_emulator::register_emulator;
 use switchboard_emulator::{
     detached, EmulatorContext, EmulatorPlugin, Gate, PlatformEmulator, Record, WebhookSigner,
     EMULATOR_ACCESS_TOKEN,
 };
-use switchboard_graph::emulator::{error_response, handle, Checked, GraphRules, Refusal};
+use switchboard_graph::emulator::{access_token, error_response};
 
 /// The Facebook Page id the emulator serves.
 pub const EMULATOR_PAGE_ID: &str = "109876543210987";
@@ -430,7 +431,7 @@ fn recipient_key(obj: &Map<String, Value>) -> &'static str {
         .unwrap_or("id")
 }
 
-impl GraphRules for MessengerEmulator {
+impl PlatformRules for MessengerEmulator {
     type Api = ();
     const PLATFORM: &'static str = crate::PLATFORM;
 
@@ -459,8 +460,17 @@ impl GraphRules for MessengerEmulator {
         error_response(&refusal, None)
     }
 
-    fn query_token_allowed(&self, _: ()) -> bool {
-        true
+    fn credential<'a>(
+        &self,
+        _: (),
+        headers: &'a HeaderMap,
+        query: &'a HashMap<String, String>,
+    ) -> Option<&'a str> {
+        access_token(headers, query, true)
+    }
+
+    fn unauthorized(&self, _: (), given: Option<&str>) -> Refusal {
+        switchboard_graph::emulator::unauthorized(given)
     }
 
     fn check_account(&self, _: (), page: &str) -> Result<(), Refusal> {

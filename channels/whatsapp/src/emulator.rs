@@ -18,12 +18,13 @@ use axum::routing::post;
 use serde_json::{json, Map, Value};
 use switchboard::webhook::CUSTOMER_SERVICE_WINDOW;
 use switchboard::Recipient;
+use switchboard_emulator::pipeline::{handle, Checked, PlatformRules, Refusal};
 use switchboard_emulator::register_emulator;
 use switchboard_emulator::{
     detached, EmulatorContext, EmulatorPlugin, Gate, PlatformEmulator, Record, WebhookSigner,
     EMULATOR_ACCESS_TOKEN,
 };
-use switchboard_graph::emulator::{error_response, handle, Checked, GraphRules, Refusal};
+use switchboard_graph::emulator::{access_token, error_response};
 
 /// The business phone number id the emulator serves.
 pub const EMULATOR_PHONE_NUMBER_ID: &str = "106540352242922";
@@ -129,7 +130,7 @@ impl WhatsAppEmulator {
     }
 }
 
-impl GraphRules for WhatsAppEmulator {
+impl PlatformRules for WhatsAppEmulator {
     type Api = Dialect;
     const PLATFORM: &'static str = crate::PLATFORM;
 
@@ -179,8 +180,17 @@ impl GraphRules for WhatsAppEmulator {
     }
 
     /// The On-Premises API takes only the bearer header.
-    fn query_token_allowed(&self, api: Dialect) -> bool {
-        api == Dialect::Cloud
+    fn credential<'a>(
+        &self,
+        api: Dialect,
+        headers: &'a HeaderMap,
+        query: &'a std::collections::HashMap<String, String>,
+    ) -> Option<&'a str> {
+        access_token(headers, query, api == Dialect::Cloud)
+    }
+
+    fn unauthorized(&self, _: Dialect, given: Option<&str>) -> Refusal {
+        switchboard_graph::emulator::unauthorized(given)
     }
 
     fn check_account(&self, api: Dialect, account: &str) -> Result<(), Refusal> {

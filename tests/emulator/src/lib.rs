@@ -7,6 +7,8 @@
 //! and registers it with [`register_emulator!`];
 //! [`Emulator::start`] serves them all, each under `/{platform}`.
 
+pub mod pipeline;
+
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::fmt;
 use std::net::SocketAddr;
