@@ -7,6 +7,7 @@
 //! and registers it with [`register_emulator!`];
 //! [`Emulator::start`] serves them all, each under `/{platform}`.
 
+pub mod canned;
 pub mod pipeline;
 
 use std::collections::{HashMap, HashSet, VecDeque};

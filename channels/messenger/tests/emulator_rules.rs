@@ -1,0 +1,205 @@
+//! The Messenger emulator's rules: every official request body is accepted,
+//! hand-written invalid requests are refused one rule at a time with the
+//! platform's code and status.
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use switchboard_emulator::canned::golden_dir;
+use switchboard_emulator::{Emulator, EMULATOR_ACCESS_TOKEN};
+use switchboard_messenger::emulator::EMULATOR_PAGE_ID;
+
+struct Raw {
+    client: reqwest::Client,
+    base: String,
+}
+
+impl Raw {
+    fn new(emulator: &Emulator) -> Self {
+        Raw {
+            client: switchboard::plugin::http::client(Duration::from_secs(10)).unwrap(),
+            base: emulator.base_url(),
+        }
+    }
+
+    async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
+        let r = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(EMULATOR_ACCESS_TOKEN)
+            .body(serde_json::to_vec(body).unwrap())
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        (
+            status,
+            serde_json::from_slice(&r.bytes().await.unwrap()).unwrap_or(Value::Null),
+        )
+    }
+}
+
+fn page() -> String {
+    format!("/messenger/v23.0/{EMULATOR_PAGE_ID}/messages")
+}
+
+/// A folder of official examples and the path they are posted to.
+type Folder = (&'static str, fn() -> String);
+
+const FOLDERS: [Folder; 1] = [("messenger", page)];
+const MIN_EXAMPLES: usize = 10;
+
+fn code(v: &Value) -> i64 {
+    v.pointer("/error/code")
+        .or_else(|| v.pointer("/errors/0/code"))
+        .and_then(Value::as_i64)
+        .unwrap_or(-1)
+}
+
+#[tokio::test]
+async fn every_official_request_body_is_accepted() {
+    let Some(dir) = golden_dir() else { return };
+    let emulator = Emulator::start().await.unwrap();
+    let raw = Raw::new(&emulator);
+    let mut n = 0;
+    for (folder, path) in FOLDERS {
+        for entry in std::fs::read_dir(dir.join(folder)).unwrap() {
+            let p = entry.unwrap().path();
+            let name = p.file_name().unwrap().to_string_lossy().to_string();
+            if name.starts_with("response_") {
+                continue;
+            }
+            let body: Value = serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
+            let (status, answer) = raw.post(&path(), &body).await;
+            assert_eq!(status, 200, "{folder}/{name}: {answer}");
+            n += 1;
+        }
+    }
+    assert!(n >= MIN_EXAMPLES, "{n}");
+    assert_eq!(emulator.records().len(), n);
+}
+
+#[tokio::test]
+async fn each_rule_refuses_with_the_documented_code() {
+    let emulator = Emulator::start().await.unwrap();
+    let raw = Raw::new(&emulator);
+    let cases: Vec<(&str, String, Value, u16, i64)> = vec![
+        (
+            "Messenger: recipient",
+            page(),
+            json!({"messaging_type": "RESPONSE", "message": {"text": "x"}}),
+            400,
+            100,
+        ),
+        (
+            "Messenger: one recipient id",
+            page(),
+            json!({"recipient": {"id": "1", "user_ref": "u"}, "message": {"text": "x"}}),
+            400,
+            100,
+        ),
+        (
+            "Messenger: messaging_type enum",
+            page(),
+            json!({"recipient": {"id": "1"}, "messaging_type": "SPAM", "message": {"text": "x"}}),
+            400,
+            100,
+        ),
+        (
+            "Messenger: tag with MESSAGE_TAG",
+            page(),
+            json!({"recipient": {"id": "1"}, "messaging_type": "MESSAGE_TAG", "message": {"text": "x"}}),
+            400,
+            100,
+        ),
+        (
+            "Messenger: retired tag",
+            page(),
+            json!({"recipient": {"id": "1"}, "messaging_type": "MESSAGE_TAG", "tag": "ACCOUNT_UPDATE", "message": {"text": "x"}}),
+            400,
+            100,
+        ),
+        (
+            "Messenger: message and sender_action",
+            page(),
+            json!({"recipient": {"id": "1"}, "sender_action": "typing_on", "message": {"text": "x"}}),
+            400,
+            100,
+        ),
+        (
+            "Messenger: sender_action alone",
+            page(),
+            json!({"recipient": {"id": "1"}, "sender_action": "typing_on", "messaging_type": "RESPONSE"}),
+            400,
+            100,
+        ),
+        (
+            "Messenger: text 2000",
+            page(),
+            json!({"recipient": {"id": "1"}, "message": {"text": "x".repeat(2001)}}),
+            400,
+            100,
+        ),
+        (
+            "Messenger: text or attachment",
+            page(),
+            json!({"recipient": {"id": "1"}, "message": {}}),
+            400,
+            100,
+        ),
+        (
+            "Messenger: quick replies 13",
+            page(),
+            json!({"recipient": {"id": "1"}, "message": {"text": "x", "quick_replies": (0..14).map(|i| json!({"content_type": "text", "title": format!("q{i}"), "payload": "p"})).collect::<Vec<_>>()}}),
+            400,
+            100,
+        ),
+        (
+            "Messenger: quick reply title 20",
+            page(),
+            json!({"recipient": {"id": "1"}, "message": {"text": "x", "quick_replies": [{"content_type": "text", "title": "q".repeat(21), "payload": "p"}]}}),
+            400,
+            100,
+        ),
+        (
+            "Messenger: button template 640",
+            page(),
+            json!({"recipient": {"id": "1"}, "message": {"attachment": {"type": "template", "payload": {"template_type": "button", "text": "t".repeat(641), "buttons": [{"type": "postback", "title": "a", "payload": "p"}]}}}}),
+            400,
+            100,
+        ),
+        (
+            "Messenger: generic 10 elements",
+            page(),
+            json!({"recipient": {"id": "1"}, "message": {"attachment": {"type": "template", "payload": {"template_type": "generic", "elements": (0..11).map(|i| json!({"title": format!("e{i}")})).collect::<Vec<_>>()}}}}),
+            400,
+            100,
+        ),
+        (
+            "Messenger: attachments images 30",
+            page(),
+            json!({"recipient": {"id": "1"}, "message": {"attachments": (0..31).map(|_| json!({"type": "image", "payload": {"url": "https://x.example/a.png"}})).collect::<Vec<_>>()}}),
+            400,
+            100,
+        ),
+        (
+            "Messenger: metadata 1000",
+            page(),
+            json!({"recipient": {"id": "1"}, "message": {"text": "x", "metadata": "m".repeat(1001)}}),
+            400,
+            100,
+        ),
+    ];
+    for (rule, path, body, status, expected) in cases {
+        let (got_status, answer) = raw.post(&path, &body).await;
+        assert_eq!(
+            (got_status, code(&answer)),
+            (status, expected),
+            "{rule}: {answer}"
+        );
+    }
+    assert!(
+        emulator.records().is_empty(),
+        "nothing invalid was recorded"
+    );
+}
