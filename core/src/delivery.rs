@@ -401,12 +401,13 @@ where
                     return Err(error);
                 }
                 let delay = policy.delay(attempt, &error);
-                if waited + delay > policy.max_total_delay {
+                // Saturating: a platform may answer any Retry-After at all.
+                if waited.saturating_add(delay) > policy.max_total_delay {
                     return Err(error);
                 }
                 tracing::debug!(attempt, ?delay, error = %error, "retrying");
                 tokio::time::sleep(delay).await;
-                waited += delay;
+                waited = waited.saturating_add(delay);
                 attempt += 1;
             }
         })
@@ -472,6 +473,12 @@ impl RecipientPacing {
         RecipientPacing { burst, interval }
     }
 }
+
+/// The longest per-recipient interval taken from configuration: a day.
+pub const MAX_PACING_INTERVAL: Duration = Duration::from_secs(24 * 3600);
+
+/// The longest per-attempt timeout taken from configuration: an hour.
+pub const MAX_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(3600);
 
 /// A safety margin added to the one-second window.
 const WINDOW_MARGIN: Duration = Duration::from_millis(2);
@@ -551,7 +558,12 @@ impl RateLimitLayer {
         let mut map = lock(&self.recipients);
         let tat = map.get(key).copied().unwrap_or(now).max(now);
         let start = (tat.checked_sub(tolerance)).unwrap_or(now).max(now);
-        map.insert(key.to_string(), tat + interval);
+        // A pacing set in code may be absurdly long: never overflow the clock.
+        let next = tat
+            .checked_add(interval)
+            .or_else(|| tat.checked_add(MAX_PACING_INTERVAL))
+            .unwrap_or(tat);
+        map.insert(key.to_string(), next);
         // Keep the map from growing without end: forget recipients that are idle.
         if map.len() > 100_000 {
             map.retain(|_, t| *t > now);
@@ -1100,16 +1112,20 @@ impl DeliverySettings {
         if self.enabled == Some(false) {
             return Ok(channel);
         }
-        let secs = |v: f64, what: &str| {
-            Duration::try_from_secs_f64(v).map_err(|_| {
-                Error::config(format!(
-                    "delivery.{what} must be a positive number of seconds"
-                ))
-            })
+        let secs = |v: f64, what: &str, max: Duration| {
+            Duration::try_from_secs_f64(v)
+                .ok()
+                .filter(|d| !d.is_zero() && *d <= max)
+                .ok_or_else(|| {
+                    Error::config(format!(
+                        "delivery.{what} must be a positive number of seconds, at most {}, got {v}",
+                        max.as_secs()
+                    ))
+                })
         };
         let caps = channel.info().capabilities.clone();
         let interval = match self.per_recipient_interval_secs {
-            Some(v) => Some(secs(v, "per_recipient_interval_secs")?),
+            Some(v) => Some(secs(v, "per_recipient_interval_secs", MAX_PACING_INTERVAL)?),
             None => caps.per_recipient_interval,
         };
         let mut policy = RetryPolicy::default();
@@ -1136,7 +1152,7 @@ impl DeliverySettings {
             })
             .retry(Some(policy));
         if let Some(t) = self.timeout_secs {
-            delivery = delivery.timeout(Some(secs(t, "timeout_secs")?));
+            delivery = delivery.timeout(Some(secs(t, "timeout_secs", MAX_ATTEMPT_TIMEOUT)?));
         }
         if let Some(c) = self.concurrency {
             delivery = delivery.concurrency(Some(c));

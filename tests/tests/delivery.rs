@@ -469,3 +469,68 @@ async fn a_send_through_the_full_stack_validates_exactly_once() {
         "nothing else sent"
     );
 }
+
+/// A channel that fails with the given retry-after waits, one per attempt.
+struct Scripted {
+    info: ChannelInfo,
+    afters: std::sync::Mutex<Vec<Duration>>,
+}
+
+#[switchboard::async_trait]
+impl Channel for Scripted {
+    fn info(&self) -> &ChannelInfo {
+        &self.info
+    }
+    fn check_rules(&self, _: &Message, _: &mut Violations) -> Result<(), Error> {
+        Ok(())
+    }
+    async fn send_validated(&self, _: &Message) -> Result<Receipt, Error> {
+        let after = self.afters.lock().unwrap().remove(0);
+        Err(Error::new(ErrorKind::RateLimited, "slow down").with_retry_after(after))
+    }
+}
+
+#[tokio::test]
+async fn an_absurd_retry_after_is_a_refusal_not_a_panic() {
+    let scripted = Arc::new(Scripted {
+        info: ChannelInfo::new("scripted", "test", "-").capabilities(
+            Capabilities::new()
+                .content_kinds([ContentKind::Text])
+                .recipient_kinds(RecipientKind::ALL),
+        ),
+        afters: std::sync::Mutex::new(vec![
+            Duration::from_millis(2),
+            Duration::from_secs(u64::MAX),
+            Duration::ZERO,
+        ]),
+    });
+    let channel = Delivery::for_channel(scripted)
+        .retry(Some(fast_retries(5)))
+        .build();
+    let err = channel.send(&Message::text(to(1), "x")).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::RateLimited);
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(u64::MAX)));
+}
+
+#[test]
+fn intervals_and_timeouts_out_of_range_are_configuration_errors() {
+    use switchboard::delivery::DeliverySettings;
+    let channel: Arc<dyn Channel> = flaky(0, Duration::ZERO);
+    for (interval, timeout) in [
+        (Some(1e19), None),
+        (Some(0.0), None),
+        (Some(-1.0), None),
+        (None, Some(1e19)),
+        (None, Some(f64::NAN)),
+    ] {
+        let mut settings = DeliverySettings::default();
+        settings.per_recipient_interval_secs = interval;
+        settings.timeout_secs = timeout;
+        let err = settings.apply(channel.clone()).expect_err("refused");
+        assert_eq!(err.kind(), ErrorKind::Config, "{err}");
+        assert!(
+            err.to_string().contains("positive number of seconds"),
+            "{err}"
+        );
+    }
+}

@@ -6,40 +6,11 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use switchboard::{Channel, ErrorKind, Message, Recipient, Registry};
+use switchboard_emulator::canned::RawClient;
 use switchboard_emulator::{Emulator, Failure, PairLimit, RateLimit, EMULATOR_ACCESS_TOKEN};
 use switchboard_messenger::emulator::EMULATOR_PAGE_ID;
 use switchboard_tests as _;
 use switchboard_whatsapp::emulator::EMULATOR_PHONE_NUMBER_ID;
-
-struct Raw {
-    client: reqwest::Client,
-    base: String,
-}
-
-impl Raw {
-    fn new(emulator: &Emulator) -> Self {
-        Raw {
-            client: switchboard::plugin::http::client(Duration::from_secs(10)).unwrap(),
-            base: emulator.base_url(),
-        }
-    }
-
-    async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
-        let r = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .bearer_auth(EMULATOR_ACCESS_TOKEN)
-            .body(serde_json::to_vec(body).unwrap())
-            .send()
-            .await
-            .unwrap();
-        let status = r.status().as_u16();
-        (
-            status,
-            serde_json::from_slice(&r.bytes().await.unwrap()).unwrap_or(Value::Null),
-        )
-    }
-}
 
 fn cloud() -> String {
     format!("/whatsapp/v23.0/{EMULATOR_PHONE_NUMBER_ID}/messages")
@@ -89,7 +60,7 @@ async fn auth_and_unknown_accounts_are_refused_like_the_platform() {
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 200);
-    let raw = Raw::new(&emulator);
+    let raw = RawClient::new(&emulator);
     let (status, answer) = raw.post("/whatsapp/v23.0/999/messages", &text("1")).await;
     assert_eq!((status, code(&answer)), (400, 100));
 }

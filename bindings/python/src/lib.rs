@@ -558,6 +558,28 @@ fn settings_table(py: Python<'_>, settings: Option<&Bound<'_, PyDict>>) -> PyRes
     from_python(py, given.as_any(), "settings")
 }
 
+/// Where a webhook server mounts its endpoint: `None` for the root `/`,
+/// else the path (`/hooks`, `/webhooks/whatsapp`); anything else is a
+/// `ConfigError` rather than a panic in the router.
+fn webhook_path(path: &str) -> PyResult<Option<&str>> {
+    if path == "/" {
+        return Ok(None);
+    }
+    let valid = path.starts_with('/')
+        && !path.ends_with('/')
+        && !path.contains("//")
+        && path
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/-_.~".contains(c));
+    if valid {
+        Ok(Some(path))
+    } else {
+        Err(py_err(switchboard::Error::config(format!(
+            "path must be / or start with / and name a path such as /webhook (letters, digits, - _ . ~), got {path:?}"
+        ))))
+    }
+}
+
 /// The channel plugins linked into this module.
 fn registry() -> PyResult<&'static switchboard::Registry> {
     static REGISTRY: OnceLock<Result<switchboard::Registry, switchboard::Error>> = OnceLock::new();
@@ -1033,24 +1055,26 @@ impl PyWebhookServer {
         let auth = (support.auth)(&given).map_err(py_err)?;
         let config = WebhookConfig::new(auth, support.parse);
         let handler = Arc::new(handler);
-        let app = axum::Router::new().nest(
-            path,
-            router(config, move |event: switchboard::webhook::Event| {
-                let handler = handler.clone();
-                async move {
-                    let _ = tokio::task::spawn_blocking(move || {
-                        Python::attach(|py| {
-                            let result = to_python(py, &event)
-                                .and_then(|e| handler.call1(py, (e,)).map(|_| ()));
-                            if let Err(e) = result {
-                                e.print(py);
-                            }
-                        })
+        let mount = webhook_path(path)?;
+        let hooks = router(config, move |event: switchboard::webhook::Event| {
+            let handler = handler.clone();
+            async move {
+                let _ = tokio::task::spawn_blocking(move || {
+                    Python::attach(|py| {
+                        let result =
+                            to_python(py, &event).and_then(|e| handler.call1(py, (e,)).map(|_| ()));
+                        if let Err(e) = result {
+                            e.print(py);
+                        }
                     })
-                    .await;
-                }
-            }),
-        );
+                })
+                .await;
+            }
+        });
+        let app = match mount {
+            Some(path) => axum::Router::new().nest(path, hooks),
+            None => hooks,
+        };
         let rt = runtime()?;
         let listener = py
             .detach(|| rt.block_on(tokio::net::TcpListener::bind(("127.0.0.1", port))))

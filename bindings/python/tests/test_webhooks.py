@@ -115,3 +115,25 @@ async def test_thousands_concurrently_from_asyncio(emulator):
     channel = emulator.channel("whatsapp")
     receipts = await asyncio.gather(*(channel.send_async(sb.Message(sb.Recipient.phone_number(f"+1650{i:07}"), Text(f"n{i}"))) for i in range(3000)))
     assert len({r.message_id for r in receipts}) == 3000
+
+
+def test_webhook_paths_are_checked_not_panicked_on() -> None:
+    for path in ("", "webhook", "/hooks/", "/a//b", "/{x}"):
+        with pytest.raises(sb.ConfigError):
+            sb.WebhookServer("whatsapp", app_secret="s", verify_token="v", handler=print, path=path)
+    import urllib.request
+
+    with sb.WebhookServer("whatsapp", app_secret="s", verify_token="v", handler=print, path="/") as hooks:
+        url = hooks.url + "?hub.mode=subscribe&hub.verify_token=v&hub.challenge=42"
+        assert urllib.request.urlopen(url).read() == b"42"
+
+
+def test_empty_secrets_are_refused() -> None:
+    with pytest.raises(sb.ConfigError):
+        sb.WebhookServer("whatsapp", app_secret="", verify_token="v", handler=print)
+    with pytest.raises(sb.ConfigError):
+        sb.WebhookServer("whatsapp", app_secret="s", verify_token="", handler=print)
+    with pytest.raises(sb.WebhookError):
+        sb.verify_signature("", BODY, sign(b"", BODY))
+    with pytest.raises(sb.WebhookError):
+        sb.handshake({"hub.mode": "subscribe", "hub.verify_token": "", "hub.challenge": "1"}, "")

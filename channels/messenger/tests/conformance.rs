@@ -10,11 +10,9 @@
 //! Every file must be either built here or listed in `PENDING` with the
 //! issue that builds it, so a new example can never be skipped silently.
 
-use std::path::Path;
-
 use serde_json::Value;
 use switchboard::{Media, Message, Recipient, Secret, SenderAction, SenderActionKind};
-use switchboard_emulator::canned::{golden_dir, serve_once};
+use switchboard_emulator::canned::{check_official_requests, golden_dir, serve_once};
 use switchboard_messenger::{
     ButtonTemplate, DefaultAction, Element, GenericTemplate, Images, Messenger,
     MessengerButton as FbButton, MessengerConfig, MessengerOptions as FbOptions, QuickReply,
@@ -100,68 +98,10 @@ fn normalize_quirks(produced: &mut Value, expected: &mut Value) {
     }
 }
 
-/// Request bodies not built yet, with the issue that builds them (none today:
-/// a new example with no builder fails the test until it is listed here).
-const PENDING: &[(&str, &str)] = &[];
-
-fn pending(file: &str) -> Option<&'static str> {
-    PENDING
-        .iter()
-        .find(|(prefix, _)| file.starts_with(prefix))
-        .map(|(_, why)| *why)
-}
-
-fn request_files(dir: &Path) -> Vec<String> {
-    let mut out = Vec::new();
-    for sub in SUBDIRS {
-        let mut files: Vec<_> = std::fs::read_dir(dir.join(sub))
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-            .filter(|n| n.ends_with(".json") && !n.starts_with("response_"))
-            .collect();
-        files.sort();
-        out.extend(files.into_iter().map(|f| format!("{sub}/{f}")));
-    }
-    out
-}
-
 #[test]
 fn request_bodies_match_the_official_examples() {
-    let Some(dir) = golden_dir() else {
-        return;
-    };
-    let mut built = 0;
-    let mut mismatches = Vec::new();
-    let files = request_files(&dir);
-    for file in &files {
-        let expected: Value =
-            serde_json::from_str(&std::fs::read_to_string(dir.join(file)).unwrap()).unwrap();
-        let to_id = expected
-            .get("to")
-            .or_else(|| expected.pointer("/recipient/id"))
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
-        match build(file, &to_id) {
-            Some(mut produced) => {
-                let mut expected = expected;
-                normalize_quirks(&mut produced, &mut expected);
-                if produced != expected {
-                    mismatches.push(format!(
-                        "{file}:\n  produced {produced}\n  expected {expected}"
-                    ));
-                }
-                built += 1;
-            }
-            None => {
-                let why = pending(file)
-                    .unwrap_or_else(|| panic!("{file}: no builder and not listed as pending"));
-                eprintln!("conformance pending ({why}): {file}");
-            }
-        }
-    }
-    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
-    assert_eq!(built, files.len(), "every official example is built");
+    // Every official request body is built (none pending today).
+    check_official_requests(&SUBDIRS, &[], build, normalize_quirks);
 }
 
 #[test]

@@ -2,42 +2,10 @@
 //! hand-written invalid requests are refused one rule at a time with the
 //! platform's code and status.
 
-use std::time::Duration;
-
 use serde_json::{json, Value};
-use switchboard_emulator::canned::golden_dir;
-use switchboard_emulator::{Emulator, EMULATOR_ACCESS_TOKEN};
+use switchboard_emulator::canned::{golden_dir, RawClient};
+use switchboard_emulator::Emulator;
 use switchboard_messenger::emulator::EMULATOR_PAGE_ID;
-
-struct Raw {
-    client: reqwest::Client,
-    base: String,
-}
-
-impl Raw {
-    fn new(emulator: &Emulator) -> Self {
-        Raw {
-            client: switchboard::plugin::http::client(Duration::from_secs(10)).unwrap(),
-            base: emulator.base_url(),
-        }
-    }
-
-    async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
-        let r = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .bearer_auth(EMULATOR_ACCESS_TOKEN)
-            .body(serde_json::to_vec(body).unwrap())
-            .send()
-            .await
-            .unwrap();
-        let status = r.status().as_u16();
-        (
-            status,
-            serde_json::from_slice(&r.bytes().await.unwrap()).unwrap_or(Value::Null),
-        )
-    }
-}
 
 fn page() -> String {
     format!("/messenger/v23.0/{EMULATOR_PAGE_ID}/messages")
@@ -60,7 +28,7 @@ fn code(v: &Value) -> i64 {
 async fn every_official_request_body_is_accepted() {
     let Some(dir) = golden_dir() else { return };
     let emulator = Emulator::start().await.unwrap();
-    let raw = Raw::new(&emulator);
+    let raw = RawClient::new(&emulator);
     let mut n = 0;
     for (folder, path) in FOLDERS {
         for entry in std::fs::read_dir(dir.join(folder)).unwrap() {
@@ -82,7 +50,7 @@ async fn every_official_request_body_is_accepted() {
 #[tokio::test]
 async fn each_rule_refuses_with_the_documented_code() {
     let emulator = Emulator::start().await.unwrap();
-    let raw = Raw::new(&emulator);
+    let raw = RawClient::new(&emulator);
     let cases: Vec<(&str, String, Value, u16, i64)> = vec![
         (
             "Messenger: recipient",

@@ -2,12 +2,11 @@
 
 use serde_json::{json, Value};
 use switchboard::webhook::{Event, EventKind, InboundContent};
-use switchboard_emulator::canned::golden_dir;
+use switchboard_emulator::canned::{golden_dir, golden_webhook};
 use switchboard_messenger::webhook as fb;
 
 fn golden(name: &str) -> Option<Vec<u8>> {
-    let dir = golden_dir()?;
-    Some(std::fs::read(dir.join("webhooks").join(name)).unwrap())
+    golden_webhook(name)
 }
 
 fn one(events: Vec<Event>) -> Event {

@@ -2,42 +2,10 @@
 //! hand-written invalid requests are refused one rule at a time with the
 //! platform's code and status.
 
-use std::time::Duration;
-
 use serde_json::{json, Value};
-use switchboard_emulator::canned::golden_dir;
-use switchboard_emulator::{Emulator, EMULATOR_ACCESS_TOKEN};
+use switchboard_emulator::canned::{golden_dir, RawClient};
+use switchboard_emulator::Emulator;
 use switchboard_whatsapp::emulator::EMULATOR_PHONE_NUMBER_ID;
-
-struct Raw {
-    client: reqwest::Client,
-    base: String,
-}
-
-impl Raw {
-    fn new(emulator: &Emulator) -> Self {
-        Raw {
-            client: switchboard::plugin::http::client(Duration::from_secs(10)).unwrap(),
-            base: emulator.base_url(),
-        }
-    }
-
-    async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
-        let r = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .bearer_auth(EMULATOR_ACCESS_TOKEN)
-            .body(serde_json::to_vec(body).unwrap())
-            .send()
-            .await
-            .unwrap();
-        let status = r.status().as_u16();
-        (
-            status,
-            serde_json::from_slice(&r.bytes().await.unwrap()).unwrap_or(Value::Null),
-        )
-    }
-}
 
 fn cloud() -> String {
     format!("/whatsapp/v23.0/{EMULATOR_PHONE_NUMBER_ID}/messages")
@@ -65,7 +33,7 @@ fn code(v: &Value) -> i64 {
 async fn every_official_request_body_is_accepted() {
     let Some(dir) = golden_dir() else { return };
     let emulator = Emulator::start().await.unwrap();
-    let raw = Raw::new(&emulator);
+    let raw = RawClient::new(&emulator);
     let mut n = 0;
     for (folder, path) in FOLDERS {
         for entry in std::fs::read_dir(dir.join(folder)).unwrap() {
@@ -112,7 +80,7 @@ fn interactive(kind: &str, action: Value) -> Value {
 #[tokio::test]
 async fn each_rule_refuses_with_the_documented_code() {
     let emulator = Emulator::start().await.unwrap();
-    let raw = Raw::new(&emulator);
+    let raw = RawClient::new(&emulator);
     let t = text("16505551234");
     let long = |n: usize| Value::String("x".repeat(n));
     let buttons = |n: usize| json!({"buttons": (0..n).map(|i| json!({"type": "reply", "reply": {"id": format!("i{i}"), "title": format!("t{i}")}})).collect::<Vec<_>>()});

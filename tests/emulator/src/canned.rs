@@ -26,12 +26,22 @@ pub fn golden_dir() -> Option<PathBuf> {
 /// Serves one canned response (`status`, JSON `body`) on 127.0.0.1 and
 /// returns its base URL; every request to any path gets that response.
 pub async fn serve_once(status: u16, body: Vec<u8>) -> String {
+    serve_canned(status, &[], body).await
+}
+
+/// Like [`serve_once`], with extra response `headers` (e.g. a `Location`).
+pub async fn serve_canned(status: u16, headers: &[(&str, &str)], body: Vec<u8>) -> String {
+    let extra: String = headers
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}\r\n"))
+        .collect();
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
         while let Ok((mut socket, _)) = listener.accept().await {
             let body = body.clone();
+            let extra = extra.clone();
             tokio::spawn(async move {
                 // Read the request head and body (Content-Length) before answering.
                 let mut buf = Vec::new();
@@ -57,7 +67,7 @@ pub async fn serve_once(status: u16, body: Vec<u8>) -> String {
                     }
                 }
                 let head = format!(
-                    "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n{extra}connection: close\r\n\r\n",
                     body.len()
                 );
                 let _ = socket.write_all(head.as_bytes()).await;
@@ -71,4 +81,111 @@ pub async fn serve_once(status: u16, body: Vec<u8>) -> String {
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Compares the bodies a channel builds with the official examples in the
+/// `subdirs` of `shared/golden`: `build(file, to)` builds the body of one
+/// file (its recipient id given), `normalize` evens out the examples' known
+/// quirks. Every file must be built, or listed in `pending` (path prefix →
+/// the issue that will build it). Panics with every mismatch at once.
+pub fn check_official_requests(
+    subdirs: &[&str],
+    pending: &[(&str, &str)],
+    build: impl Fn(&str, &str) -> Option<serde_json::Value>,
+    normalize: impl Fn(&mut serde_json::Value, &mut serde_json::Value),
+) {
+    let Some(dir) = golden_dir() else {
+        return;
+    };
+    let mut files = Vec::new();
+    for sub in subdirs {
+        let mut names: Vec<String> = std::fs::read_dir(dir.join(sub))
+            .unwrap_or_else(|e| panic!("{sub}: {e}"))
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().to_string())
+            .filter(|n| n.ends_with(".json") && !n.starts_with("response_"))
+            .collect();
+        names.sort();
+        files.extend(names.into_iter().map(|n| format!("{sub}/{n}")));
+    }
+    let (mut built, mut mismatches) = (0, Vec::new());
+    for file in &files {
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        let expected: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let to = expected
+            .get("to")
+            .or_else(|| expected.pointer("/recipient/id"))
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let Some(mut produced) = build(file, &to) else {
+            let why = pending
+                .iter()
+                .find(|(prefix, _)| file.starts_with(prefix))
+                .map(|(_, why)| *why)
+                .unwrap_or_else(|| panic!("{file}: no builder and not listed as pending"));
+            eprintln!("conformance pending ({why}): {file}");
+            continue;
+        };
+        let mut expected = expected;
+        normalize(&mut produced, &mut expected);
+        if produced != expected {
+            mismatches.push(format!(
+                "{file}:\n  produced {produced}\n  expected {expected}"
+            ));
+        }
+        built += 1;
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+    assert_eq!(built + count_pending(&files, pending), files.len());
+}
+
+fn count_pending(files: &[String], pending: &[(&str, &str)]) -> usize {
+    files
+        .iter()
+        .filter(|f| pending.iter().any(|(p, _)| f.starts_with(p)))
+        .count()
+}
+
+/// The official webhook example `name` (`shared/golden/webhooks/…`).
+pub fn golden_webhook(name: &str) -> Option<Vec<u8>> {
+    let dir = golden_dir()?;
+    Some(std::fs::read(dir.join("webhooks").join(name)).unwrap_or_else(|e| panic!("{name}: {e}")))
+}
+
+/// Posts raw JSON bodies to the emulator with its token, for rule tests
+/// written over the wire format.
+pub struct RawClient {
+    client: reqwest::Client,
+    base: String,
+}
+
+impl RawClient {
+    /// A client of `emulator`.
+    pub fn new(emulator: &crate::Emulator) -> Self {
+        RawClient {
+            client: switchboard::plugin::http::client(std::time::Duration::from_secs(10))
+                .expect("an HTTP client"),
+            base: emulator.base_url(),
+        }
+    }
+
+    /// POSTs `body` to `path` (under the emulator's base URL); the status and
+    /// the JSON answer (`null` when not JSON).
+    pub async fn post(&self, path: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
+        let r = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(crate::EMULATOR_ACCESS_TOKEN)
+            .body(serde_json::to_vec(body).unwrap_or_default())
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("POST {path}: {e}"));
+        let status = r.status().as_u16();
+        let answer = r.bytes().await.unwrap_or_default();
+        (
+            status,
+            serde_json::from_slice(&answer).unwrap_or(serde_json::Value::Null),
+        )
+    }
 }
