@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use switchboard::{Channel, ErrorKind, Message, Recipient, Registry};
-use switchboard_emulator::canned::RawClient;
+use switchboard_emulator::canned::{answered_code as code, RawClient};
 use switchboard_emulator::{Emulator, Failure, PairLimit, RateLimit, EMULATOR_ACCESS_TOKEN};
 use switchboard_messenger::emulator::EMULATOR_PAGE_ID;
 use switchboard_tests as _;
@@ -17,13 +17,6 @@ fn cloud() -> String {
 }
 fn page() -> String {
     format!("/messenger/v23.0/{EMULATOR_PAGE_ID}/messages")
-}
-
-fn code(v: &Value) -> i64 {
-    v.pointer("/error/code")
-        .or_else(|| v.pointer("/errors/0/code"))
-        .and_then(Value::as_i64)
-        .unwrap_or(-1)
 }
 
 fn text(to: &str) -> Value {

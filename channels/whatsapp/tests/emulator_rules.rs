@@ -3,7 +3,7 @@
 //! platform's code and status.
 
 use serde_json::{json, Value};
-use switchboard_emulator::canned::{golden_dir, RawClient};
+use switchboard_emulator::canned::{answered_code as code, official_requests, RawClient};
 use switchboard_emulator::Emulator;
 use switchboard_whatsapp::emulator::EMULATOR_PHONE_NUMBER_ID;
 
@@ -22,27 +22,16 @@ type Folder = (&'static str, fn() -> String);
 const FOLDERS: [Folder; 2] = [("whatsapp-cloud", cloud), ("whatsapp-onprem", on_prem)];
 const MIN_EXAMPLES: usize = 41;
 
-fn code(v: &Value) -> i64 {
-    v.pointer("/error/code")
-        .or_else(|| v.pointer("/errors/0/code"))
-        .and_then(Value::as_i64)
-        .unwrap_or(-1)
-}
-
 #[tokio::test]
 async fn every_official_request_body_is_accepted() {
-    let Some(dir) = golden_dir() else { return };
     let emulator = Emulator::start().await.unwrap();
     let raw = RawClient::new(&emulator);
     let mut n = 0;
     for (folder, path) in FOLDERS {
-        for entry in std::fs::read_dir(dir.join(folder)).unwrap() {
-            let p = entry.unwrap().path();
-            let name = p.file_name().unwrap().to_string_lossy().to_string();
-            if name.starts_with("response_") {
-                continue;
-            }
-            let body: Value = serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
+        let Some(examples) = official_requests(folder) else {
+            return;
+        };
+        for (name, body) in examples {
             let (status, answer) = raw.post(&path(), &body).await;
             assert_eq!(status, 200, "{folder}/{name}: {answer}");
             n += 1;

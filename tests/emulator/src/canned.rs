@@ -189,3 +189,40 @@ impl RawClient {
         )
     }
 }
+
+/// The official request examples of `subdir` (`shared/golden/…`), by file
+/// name, sorted; `None` when the examples are absent (see [`golden_dir`]).
+pub fn official_requests(subdir: &str) -> Option<Vec<(String, serde_json::Value)>> {
+    let dir = golden_dir()?.join(subdir);
+    let mut out: Vec<(String, serde_json::Value)> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{subdir}: {e}"))
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| {
+            let name = p.file_name().unwrap_or_default().to_string_lossy();
+            name.ends_with(".json") && !name.starts_with("response_")
+        })
+        .map(|p| {
+            let name = p
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .to_string();
+            let body = std::fs::read(&p).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let body = serde_json::from_slice(&body).unwrap_or_else(|e| panic!("{name}: {e}"));
+            (name, body)
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Some(out)
+}
+
+/// The platform error code of an answer (Graph `error.code`, On-Premises
+/// `errors[0].code`, or a gateway's `error.code`); -1 when there is none.
+pub fn answered_code(answer: &serde_json::Value) -> i64 {
+    answer
+        .pointer("/error/code")
+        .or_else(|| answer.pointer("/errors/0/code"))
+        .and_then(serde_json::Value::as_i64)
+        .unwrap_or(-1)
+}
