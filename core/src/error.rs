@@ -334,6 +334,41 @@ impl Error {
         self
     }
 
+    /// Removes `secret` wherever the error could show it: its message, the
+    /// platform's texts, its source (replaced by its redacted text). Channels
+    /// call it with their tokens on every error: platforms and proxies echo
+    /// tokens back ("Malformed access token EAA…").
+    #[must_use]
+    pub fn redact(mut self, secret: &crate::Secret) -> Self {
+        let value = secret.expose();
+        // Very short values would redact ordinary words; tokens are long.
+        if value.len() < 4 {
+            return self;
+        }
+        let scrub = |text: &mut String| {
+            if text.contains(value) {
+                *text = text.replace(value, "[redacted]");
+            }
+        };
+        scrub(&mut self.inner.message);
+        if let Some(p) = &mut self.inner.platform {
+            for text in [&mut p.message, &mut p.details, &mut p.error_type]
+                .into_iter()
+                .flatten()
+            {
+                scrub(text);
+            }
+        }
+        if let Some(source) = &self.inner.source {
+            let text = source.to_string();
+            if text.contains(value) {
+                let redacted = text.replace(value, "[redacted]");
+                self.inner.source = Some(Box::new(RedactedSource(redacted)));
+            }
+        }
+        self
+    }
+
     /// The kind of error.
     pub fn kind(&self) -> ErrorKind {
         self.inner.kind
@@ -415,6 +450,18 @@ impl fmt::Debug for Error {
         d.finish()
     }
 }
+
+/// An error source whose text had a secret in it, with the secret removed.
+#[derive(Debug)]
+struct RedactedSource(String);
+
+impl fmt::Display for RedactedSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for RedactedSource {}
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -167,9 +167,16 @@ fn with_delivery(
 ///
 /// TOML itself refuses a table defined twice, so two channels can never share a name.
 pub fn parse_channel_configs(text: &str) -> Result<Vec<ChannelConfig>, Error> {
-    let root: toml::Table = text
-        .parse()
-        .map_err(|e: toml::de::Error| Error::config(format!("invalid configuration: {e}")))?;
+    let root: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+        // Only the message and the line: the line itself may hold a token.
+        let line = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        Error::config(match line {
+            Some(n) => format!("invalid configuration (line {n}): {}", e.message()),
+            None => format!("invalid configuration: {}", e.message()),
+        })
+    })?;
     for key in root.keys() {
         if key != "channels" {
             return Err(Error::config(format!(

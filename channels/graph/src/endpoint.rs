@@ -32,6 +32,7 @@ pub struct GraphEndpoint {
     auth: HeaderValue,
     client: reqwest::Client,
     errors: ErrorTable,
+    token: switchboard::Secret,
 }
 
 impl GraphEndpoint {
@@ -61,6 +62,7 @@ impl GraphEndpoint {
             auth: http::bearer(&config.access_token)?,
             client: http::client(timeout)?,
             errors,
+            token: config.access_token.clone(),
         })
     }
 
@@ -74,20 +76,30 @@ impl GraphEndpoint {
         &self.errors
     }
 
-    /// POSTs `body` (JSON) and returns the 2xx body, or the classified error.
+    /// POSTs `body` (JSON) and returns the 2xx body, or the classified
+    /// error, with the token removed from anything the platform echoed.
     pub async fn post(&self, body: Vec<u8>) -> Result<Bytes, Error> {
-        let response =
-            http::post_json(&self.client, &self.url, &self.auth, body, &self.channel).await?;
+        let response = http::post_json(&self.client, &self.url, &self.auth, body, &self.channel)
+            .await
+            .map_err(|e| e.redact(&self.token))?;
         if response.is_success() {
             Ok(response.body)
         } else {
-            Err(self.errors.error_from_response(
-                &self.channel,
-                response.status,
-                response.retry_after,
-                &response.body,
-            ))
+            Err(self
+                .errors
+                .error_from_response(
+                    &self.channel,
+                    response.status,
+                    response.retry_after,
+                    &response.body,
+                )
+                .redact(&self.token))
         }
+    }
+
+    /// Removes the token from an error built from this endpoint's answers.
+    pub fn redact(&self, error: Error) -> Error {
+        error.redact(&self.token)
     }
 }
 

@@ -183,10 +183,11 @@ impl Channel for Messenger {
     async fn send_validated(&self, message: &Message) -> Result<Receipt, Error> {
         let body = self.endpoint.post(self.serialize(message)?).await?;
         let name = &self.info.name;
-        match &message.content {
+        let receipt = match &message.content {
             Content::Reaction(r) => wire::parse_action_receipt(name, &r.message_id, &body),
             Content::SenderAction(_) => wire::parse_action_receipt(name, "", &body),
             _ => wire::parse_receipt(name, &body),
-        }
+        };
+        receipt.map_err(|e| self.endpoint.redact(e))
     }
 }

@@ -249,12 +249,13 @@ impl Channel for WhatsApp {
     async fn send_validated(&self, message: &Message) -> Result<Receipt, Error> {
         let body = self.endpoint.post(self.serialize(message)?).await?;
         let name = &self.info.name;
-        match &message.content {
+        let receipt = match &message.content {
             Content::SenderAction(a) => {
                 wire::parse_read_receipt(name, a.message_id.as_deref().unwrap_or_default(), &body)
             }
             _ => wire::parse_receipt(name, &body),
-        }
+        };
+        receipt.map_err(|e| self.endpoint.redact(e))
     }
 }
 

@@ -25,10 +25,11 @@ pub fn check_endpoint<'a>(
     }
     let base = base_url.trim_end_matches('/');
     if !(base.starts_with("https://") || base.starts_with("http://")) {
-        return Err(Error::config(format!(
-            "base_url must start with https:// or http://, got {base:?}"
-        ))
-        .with_channel(channel));
+        // The value is not repeated: a URL may carry a token.
+        return Err(
+            Error::config("base_url must be an http(s) URL (https://… or http://…)")
+                .with_channel(channel),
+        );
     }
     Ok(base)
 }

@@ -123,8 +123,18 @@ impl ErrorClass {
         &self,
         channel: &str,
         retry_after: Option<Duration>,
-        platform: PlatformError,
+        mut platform: PlatformError,
     ) -> Error {
+        for text in [
+            &mut platform.message,
+            &mut platform.details,
+            &mut platform.error_type,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            *text = foreign_text(text);
+        }
         let mut message = match &platform.message {
             Some(m) if !m.is_empty() => format!("{}: {m}", self.what),
             _ => self.what.to_string(),
@@ -142,6 +152,53 @@ impl ErrorClass {
         }
         e.with_temporary(temporary)
     }
+}
+
+/// The longest text taken from a platform into an error: 1,000 characters.
+pub const MAX_FOREIGN_TEXT: usize = 1000;
+
+/// A text from a platform or a proxy made safe to show: at most
+/// [`MAX_FOREIGN_TEXT`] characters, control characters escaped (no forged
+/// log lines), and any `Bearer …` credential redacted.
+///
+/// ```
+/// use switchboard::plugin::foreign_text;
+/// let t = foreign_text("bad token\r\nAuthorization: Bearer EAAG123");
+/// assert_eq!(t, "bad token\\r\\nAuthorization: Bearer [redacted]");
+/// ```
+pub fn foreign_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(MAX_FOREIGN_TEXT + 16));
+    for (i, c) in text.chars().enumerate() {
+        if i == MAX_FOREIGN_TEXT {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    redact_bearer(&out)
+}
+
+/// `text` with the credential after each `Bearer ` replaced.
+fn redact_bearer(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("Bearer ") {
+        let (before, after) = rest.split_at(at + "Bearer ".len());
+        out.push_str(before);
+        let end = after
+            .find(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == ',')
+            .unwrap_or(after.len());
+        if end > 0 {
+            out.push_str("[redacted]");
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The start of a body, for error messages: at most 200 characters, one line.

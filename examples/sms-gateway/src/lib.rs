@@ -120,6 +120,7 @@ pub struct SmsGateway {
     info: ChannelInfo,
     url: String,
     auth: reqwest::header::HeaderValue,
+    api_key: Secret,
     client: reqwest::Client,
 }
 
@@ -137,6 +138,7 @@ impl FromChannelConfig for SmsGateway {
             info: ChannelInfo::new(config.name(), PLATFORM, sender).capabilities(capabilities),
             url: format!("{base}/v1/sms"),
             auth: http::bearer(&settings.api_key)?,
+            api_key: settings.api_key.clone(),
             client: http::client(http::DEFAULT_TIMEOUT)?,
         })
     }
@@ -207,6 +209,15 @@ impl Channel for SmsGateway {
     }
 
     async fn send_validated(&self, message: &Message) -> Result<Receipt, Error> {
+        // Gateways and proxies echo keys back: never show ours.
+        self.post(message)
+            .await
+            .map_err(|e| e.redact(&self.api_key))
+    }
+}
+
+impl SmsGateway {
+    async fn post(&self, message: &Message) -> Result<Receipt, Error> {
         let name = &self.info.name;
         let Content::Text(text) = &message.content else {
             return Err(Error::unsupported(name, message.content.kind()));
