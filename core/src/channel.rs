@@ -82,11 +82,38 @@ pub trait Channel: Send + Sync + 'static {
     /// [`Channel::send`] instead unless you validated the message yourself.
     async fn send_validated(&self, message: &Message) -> Result<Receipt, Error>;
 
+    /// Whether sends through this channel honour
+    /// [`Message::idempotency_key`]: the delivery stack does
+    /// ([`crate::delivery`]); a bare channel does not, and says so in a
+    /// warning the first time a key reaches it.
+    fn honours_idempotency_keys(&self) -> bool {
+        false
+    }
+
     /// Validates once, then sends the message.
     async fn send(&self, message: &Message) -> Result<Receipt, Error> {
         self.validate(message)?;
+        if message.options.idempotency_key.is_some() && !self.honours_idempotency_keys() {
+            warn_unhonoured_key(self.info());
+        }
         self.send_validated(message).await
     }
+}
+
+/// Warns, once per channel, that an idempotency key reached a channel that
+/// does not honour it.
+fn warn_unhonoured_key(info: &ChannelInfo) {
+    static WARNED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let mut warned = WARNED.lock().unwrap_or_else(|p| p.into_inner());
+    if warned.contains(&info.name) {
+        return;
+    }
+    warned.push(info.name.clone());
+    tracing::warn!(
+        channel = %info.name,
+        "an idempotency key reached a channel without the delivery stack: it is not honoured \
+         (send through Switchboard or Delivery::for_channel to never send a key twice)"
+    );
 }
 
 /// What a channel is and what it can do.

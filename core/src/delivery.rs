@@ -71,19 +71,31 @@ impl Service<Arc<Message>> for ChannelService {
 
 // ------------------------------------------------------------------ idempotency
 
-/// Where idempotency keys and their receipts are kept.
+/// Where idempotency keys and their outcomes are kept.
 #[async_trait::async_trait]
 pub trait IdempotencyStore: Send + Sync {
     /// The receipt of the first send with `key`, if it succeeded.
     async fn load(&self, key: &str) -> Result<Option<Receipt>, Error>;
     /// Records the receipt of the first successful send with `key`.
     async fn store(&self, key: &str, receipt: &Receipt) -> Result<(), Error>;
+    /// Records that a send with `key` ended without knowing whether the
+    /// platform took it (a timeout, a lost connection, a cancelled send).
+    async fn store_unknown(&self, key: &str) -> Result<(), Error>;
+    /// Whether a send with `key` ended without a known outcome.
+    async fn is_unknown(&self, key: &str) -> Result<bool, Error>;
+}
+
+/// What is known of the first send with a key.
+#[derive(Clone)]
+enum Outcome {
+    Sent(Receipt),
+    Unknown,
 }
 
 /// An in-memory [`IdempotencyStore`] keeping the most recent `capacity` keys.
 pub struct MemoryIdempotencyStore {
     capacity: usize,
-    inner: Mutex<(HashMap<String, Receipt>, VecDeque<String>)>,
+    inner: Mutex<(HashMap<String, Outcome>, VecDeque<String>)>,
 }
 
 impl MemoryIdempotencyStore {
@@ -92,6 +104,19 @@ impl MemoryIdempotencyStore {
         MemoryIdempotencyStore {
             capacity: capacity.max(1),
             inner: Mutex::new((HashMap::new(), VecDeque::new())),
+        }
+    }
+
+    fn put(&self, key: &str, outcome: Outcome) {
+        let mut g = lock(&self.inner);
+        let (map, order) = &mut *g;
+        if map.insert(key.to_string(), outcome).is_none() {
+            order.push_back(key.to_string());
+            while order.len() > self.capacity {
+                if let Some(old) = order.pop_front() {
+                    map.remove(&old);
+                }
+            }
         }
     }
 }
@@ -106,21 +131,27 @@ impl Default for MemoryIdempotencyStore {
 #[async_trait::async_trait]
 impl IdempotencyStore for MemoryIdempotencyStore {
     async fn load(&self, key: &str) -> Result<Option<Receipt>, Error> {
-        Ok(lock(&self.inner).0.get(key).cloned())
+        Ok(match lock(&self.inner).0.get(key) {
+            Some(Outcome::Sent(r)) => Some(r.clone()),
+            _ => None,
+        })
     }
 
     async fn store(&self, key: &str, receipt: &Receipt) -> Result<(), Error> {
-        let mut g = lock(&self.inner);
-        let (map, order) = &mut *g;
-        if map.insert(key.to_string(), receipt.clone()).is_none() {
-            order.push_back(key.to_string());
-            while order.len() > self.capacity {
-                if let Some(old) = order.pop_front() {
-                    map.remove(&old);
-                }
-            }
-        }
+        self.put(key, Outcome::Sent(receipt.clone()));
         Ok(())
+    }
+
+    async fn store_unknown(&self, key: &str) -> Result<(), Error> {
+        self.put(key, Outcome::Unknown);
+        Ok(())
+    }
+
+    async fn is_unknown(&self, key: &str) -> Result<bool, Error> {
+        Ok(matches!(
+            lock(&self.inner).0.get(key),
+            Some(Outcome::Unknown)
+        ))
     }
 }
 
@@ -154,18 +185,122 @@ impl<S> Layer<S> for IdempotencyLayer {
     }
 }
 
+/// A key's send in progress, or one whose outcome is unknown in this process.
+enum InFlight {
+    Sending(Arc<Notify>),
+    Unknown,
+}
+
+type InFlightMap = Arc<Mutex<HashMap<String, InFlight>>>;
+
 /// The service of [`IdempotencyLayer`].
 #[derive(Clone)]
 pub struct Idempotency<S> {
     inner: S,
     store: Arc<dyn IdempotencyStore>,
     namespace: Arc<str>,
-    in_flight: Arc<Mutex<HashMap<String, Arc<Notify>>>>,
+    in_flight: InFlightMap,
+}
+
+/// The error for a key whose first send ended without a known outcome: it
+/// is not sent again, so that no one gets the message twice.
+fn unknown_outcome(key: &str) -> Error {
+    Error::new(
+        ErrorKind::Duplicate,
+        format!(
+            "an earlier send with idempotency key `{key}` ended without knowing whether the \
+             platform took it (timeout, lost connection or cancelled); it is not sent again: \
+             check whether it arrived, then send with a new key if it did not"
+        ),
+    )
+    .with_ambiguous(true)
+    .with_temporary(false)
+}
+
+/// Releases a key when its send ends, however it ends: dropped before an
+/// outcome (the caller gave up, a timeout above cancelled it), the key is
+/// marked unknown, in this process at once and in the store soon after.
+struct KeyGuard {
+    key: String,
+    in_flight: InFlightMap,
+    store: Arc<dyn IdempotencyStore>,
+    settled: bool,
+}
+
+impl KeyGuard {
+    fn settle(mut self, unknown: bool) {
+        self.settled = true;
+        self.release(unknown);
+    }
+
+    fn release(&self, unknown: bool) {
+        let previous = {
+            let mut map = lock(&self.in_flight);
+            if unknown {
+                map.insert(self.key.clone(), InFlight::Unknown)
+            } else {
+                map.remove(&self.key)
+            }
+        };
+        if let Some(InFlight::Sending(n)) = previous {
+            n.notify_waiters();
+        }
+    }
+}
+
+impl Drop for KeyGuard {
+    fn drop(&mut self) {
+        if self.settled {
+            return;
+        }
+        self.release(true);
+        let (store, key) = (self.store.clone(), self.key.clone());
+        if let Ok(rt) = tokio::runtime::Handle::try_current() {
+            rt.spawn(async move {
+                if let Err(e) = store.store_unknown(&key).await {
+                    tracing::warn!(error = %e, "idempotency store failed");
+                }
+            });
+        }
+    }
+}
+
+impl<S> Idempotency<S> {
+    /// Waits until no send with `key` is in progress; `Ok(Some(receipt))`
+    /// when an earlier one succeeded, an error when its outcome is unknown,
+    /// `Ok(None)` when this send may go (the key is then held).
+    async fn claim(&self, key: &str) -> Result<Option<Receipt>, Error> {
+        loop {
+            if let Some(receipt) = self.store.load(key).await? {
+                tracing::debug!(key = %key, "idempotency key seen: returning the first receipt");
+                return Ok(Some(receipt));
+            }
+            if self.store.is_unknown(key).await? {
+                return Err(unknown_outcome(key));
+            }
+            // Only one send per key at a time; the others wait for its outcome.
+            let wait = {
+                let mut map = lock(&self.in_flight);
+                match map.get(key) {
+                    Some(InFlight::Unknown) => return Err(unknown_outcome(key)),
+                    Some(InFlight::Sending(n)) => n.clone(),
+                    None => {
+                        map.insert(key.to_string(), InFlight::Sending(Arc::new(Notify::new())));
+                        return Ok(None);
+                    }
+                }
+            };
+            let notified = wait.notified();
+            if matches!(lock(&self.in_flight).get(key), Some(InFlight::Sending(_))) {
+                notified.await;
+            }
+        }
+    }
 }
 
 impl<S> Service<Arc<Message>> for Idempotency<S>
 where
-    S: Service<Arc<Message>, Response = Receipt, Error = Error> + Clone + Send + 'static,
+    S: Service<Arc<Message>, Response = Receipt, Error = Error> + Clone + Send + Sync + 'static,
     S::Future: Send,
 {
     type Response = Receipt;
@@ -181,46 +316,33 @@ where
             return Box::pin(self.inner.call(message));
         };
         let key = format!("{}:{key}", self.namespace);
-        let store = self.store.clone();
-        let in_flight = self.in_flight.clone();
-        let inner = self.inner.clone();
+        let this = self.clone();
         Box::pin(async move {
-            loop {
-                if let Some(receipt) = store.load(&key).await? {
-                    tracing::debug!(key = %key, "idempotency key seen: returning the first receipt");
-                    return Ok(receipt);
-                }
-                // Only one send per key at a time; the others wait for its outcome.
-                let wait = {
-                    let mut map = lock(&in_flight);
-                    match map.get(&key) {
-                        Some(n) => Some(n.clone()),
-                        None => {
-                            map.insert(key.clone(), Arc::new(Notify::new()));
-                            None
-                        }
-                    }
-                };
-                match wait {
-                    Some(notify) => {
-                        let notified = notify.notified();
-                        if !lock(&in_flight).contains_key(&key) {
-                            continue;
-                        }
-                        notified.await;
-                        continue;
-                    }
-                    None => break,
-                }
+            if let Some(receipt) = this.claim(&key).await? {
+                return Ok(receipt);
             }
-            let result = inner.oneshot(message).await;
-            if let Ok(receipt) = &result {
-                if let Err(e) = store.store(&key, receipt).await {
-                    tracing::warn!(error = %e, "idempotency store failed");
+            let guard = KeyGuard {
+                key: key.clone(),
+                in_flight: this.in_flight.clone(),
+                store: this.store.clone(),
+                settled: false,
+            };
+            let result = this.inner.clone().oneshot(message).await;
+            match &result {
+                Ok(receipt) => {
+                    if let Err(e) = this.store.store(&key, receipt).await {
+                        tracing::warn!(error = %e, "idempotency store failed");
+                    }
+                    guard.settle(false);
                 }
-            }
-            if let Some(n) = lock(&in_flight).remove(&key) {
-                n.notify_waiters();
+                Err(e) if e.is_ambiguous() => {
+                    if let Err(e) = this.store.store_unknown(&key).await {
+                        tracing::warn!(error = %e, "idempotency store failed");
+                    }
+                    guard.settle(true);
+                }
+                // Refused for sure: the key stays free for a later attempt.
+                Err(_) => guard.settle(false),
             }
             result
         })
@@ -1047,6 +1169,7 @@ impl Delivery {
     pub fn build(self) -> Arc<dyn Channel> {
         let service = self.stack();
         Arc::new(Delivered {
+            keys: self.idempotency.is_some(),
             channel: self.channel,
             service,
         })
@@ -1171,6 +1294,8 @@ impl DeliverySettings {
 /// A channel behind a delivery stack.
 struct Delivered<S> {
     channel: Arc<dyn Channel>,
+    /// Whether the stack has the idempotency layer.
+    keys: bool,
     service: S,
 }
 
@@ -1190,6 +1315,10 @@ where
 
     fn validate(&self, message: &Message) -> Result<(), Error> {
         self.channel.validate(message)
+    }
+
+    fn honours_idempotency_keys(&self) -> bool {
+        self.keys
     }
 
     /// The stack below sends what [`Channel::send`] validated once, before

@@ -883,6 +883,10 @@ impl crate::Channel for WindowPolicy {
         self.check(message)
     }
 
+    fn honours_idempotency_keys(&self) -> bool {
+        self.inner.honours_idempotency_keys()
+    }
+
     async fn send_validated(&self, message: &crate::Message) -> Result<crate::Receipt, Error> {
         self.check(message)?;
         self.inner.send_validated(message).await

@@ -11,7 +11,7 @@ use switchboard::delivery::{Delivery, RateLimits, RecipientPacing, RetryPolicy};
 use switchboard::plugin::Violations;
 use switchboard::{
     Capabilities, Channel, ChannelInfo, ContentKind, Error, ErrorKind, Message, Receipt, Recipient,
-    RecipientKind, Registry,
+    RecipientKind, Registry, Switchboard,
 };
 use switchboard_emulator::{Emulator, Failure, FailureRate, RateLimit};
 use switchboard_tests as _;
@@ -533,4 +533,77 @@ fn intervals_and_timeouts_out_of_range_are_configuration_errors() {
             "{err}"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancelled_send_never_poisons_its_key_nor_sends_twice() {
+    let emulator = Emulator::start().await.unwrap();
+    let channel = Delivery::for_channel(raw(&emulator, "whatsapp")).build();
+    // The platform takes a second to answer; the caller gives up after 100 ms.
+    emulator.fail_next("whatsapp", 1, Failure::Hang(Duration::from_millis(1000)));
+    let msg = Message::text(to(1), "Your order shipped").idempotency_key("cancelled-1");
+    let gave_up = tokio::time::timeout(Duration::from_millis(100), channel.send(&msg)).await;
+    assert!(gave_up.is_err(), "the caller gave up");
+    // The same key again: answered at once, not left waiting forever, and
+    // not sent a second time (the first may well reach the person).
+    let again = tokio::time::timeout(Duration::from_secs(2), channel.send(&msg))
+        .await
+        .expect("the key is not poisoned");
+    let err = again.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Duplicate, "{err}");
+    assert!(err.is_ambiguous());
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    assert_eq!(emulator.records_for("whatsapp", None).len(), 1, "sent once");
+    // Another key goes through.
+    channel
+        .send(&Message::text(to(1), "x").idempotency_key("cancelled-2"))
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_whose_send_timed_out_is_not_sent_again_silently() {
+    let emulator = Emulator::start().await.unwrap();
+    let inner = Registry::discover()
+        .unwrap()
+        .build(
+            &emulator
+                .channel_config("whatsapp", "wa")
+                .unwrap()
+                .set("timeout_secs", 0.3),
+        )
+        .unwrap();
+    let channel = Delivery::for_channel(inner).build();
+    emulator.fail_next("whatsapp", 1, Failure::Hang(Duration::from_millis(800)));
+    let msg = Message::text(to(2), "Booking confirmed").idempotency_key("timed-out");
+    let first = channel.send(&msg).await.unwrap_err();
+    assert_eq!(first.kind(), ErrorKind::Timeout);
+    assert!(first.is_ambiguous());
+    let second = channel.send(&msg).await.unwrap_err();
+    assert_eq!(second.kind(), ErrorKind::Duplicate, "{second}");
+    assert!(second.to_string().contains("timed-out"), "{second}");
+    tokio::time::sleep(Duration::from_millis(900)).await;
+    assert_eq!(emulator.records_for("whatsapp", None).len(), 1, "sent once");
+}
+
+#[tokio::test]
+async fn which_channels_honour_idempotency_keys_is_plain() {
+    let emulator = Emulator::start().await.unwrap();
+    let bare = raw(&emulator, "whatsapp");
+    assert!(
+        !bare.honours_idempotency_keys(),
+        "a bare channel says it does not"
+    );
+    assert!(Delivery::for_channel(bare.clone())
+        .build()
+        .honours_idempotency_keys());
+    assert!(!Delivery::for_channel(bare.clone())
+        .idempotency(None)
+        .build()
+        .honours_idempotency_keys());
+    let board = Switchboard::from_toml_str(&emulator.config_toml()).unwrap();
+    assert!(board
+        .channel("whatsapp")
+        .unwrap()
+        .honours_idempotency_keys());
 }
