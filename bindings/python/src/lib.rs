@@ -383,15 +383,37 @@ impl PyReceipt {
     }
 }
 
+/// How often a blocking send looks for signals (Ctrl-C) while it waits.
+const SIGNAL_CHECK: Duration = Duration::from_millis(50);
+
+/// Sends without holding the GIL, looking for signals every
+/// [`SIGNAL_CHECK`]: Ctrl-C interrupts the wait (the send is cancelled; as
+/// with any cancelled send, the platform may still have taken it).
 fn send_blocking(
     py: Python<'_>,
     channel: Arc<dyn Channel>,
     message: Message,
 ) -> PyResult<PyReceipt> {
     let rt = runtime()?;
-    py.detach(move || rt.block_on(async move { channel.send(&message).await }))
-        .map(|inner| PyReceipt { inner })
-        .map_err(py_err)
+    let mut task = rt.spawn(async move { channel.send(&message).await });
+    loop {
+        let waited = py
+            .detach(|| rt.block_on(async { tokio::time::timeout(SIGNAL_CHECK, &mut task).await }));
+        match waited {
+            Ok(Ok(result)) => return result.map(|inner| PyReceipt { inner }).map_err(py_err),
+            Ok(Err(join)) => {
+                return Err(PyRuntimeError::new_err(format!(
+                    "the send task failed: {join}"
+                )))
+            }
+            Err(_) => {
+                if let Err(interrupted) = py.check_signals() {
+                    task.abort();
+                    return Err(interrupted);
+                }
+            }
+        }
+    }
 }
 
 fn send_awaitable<'py>(

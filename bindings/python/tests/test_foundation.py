@@ -3,6 +3,7 @@ emulator, blocking and asyncio, typed exceptions, configuration, bad input."""
 
 import asyncio
 import os
+import time
 
 import pytest
 
@@ -287,3 +288,30 @@ def test_error_objects_carry_their_details(emulator):
     d = info.value.to_dict()
     assert d["type"] == "RateLimitedError" and d["retry_after"] == 6.0 and d["fbtrace_id"]
     assert sb.DuplicateError.__doc__
+
+
+def test_timeouts_are_float_seconds_and_must_be_positive() -> None:
+    with sb.Emulator() as emulator:
+        for bad in (0, -1.0):
+            with pytest.raises(sb.ConfigError, match="timeout_secs"):
+                sb.WhatsApp(access_token=emulator.access_token, phone_number_id="106540352242922", base_url=emulator.url("whatsapp"), timeout=bad)
+        quick = sb.WhatsApp(access_token=emulator.access_token, phone_number_id="106540352242922", base_url=emulator.url("whatsapp"), timeout=0.3)
+        emulator.fail_next("whatsapp", 1, hang=1.5)
+        started = time.time()
+        with pytest.raises(sb.TimeoutError):
+            quick.send(sb.Message.text(sb.Recipient.phone_number("+16505551234"), "x"))
+        assert 0.25 <= time.time() - started < 0.9, "0.3 s, not truncated to 1 s"
+
+
+def test_ctrl_c_interrupts_a_blocking_send_at_once() -> None:
+    import signal
+    import threading
+
+    with sb.Emulator() as emulator:
+        slow = sb.WhatsApp(access_token=emulator.access_token, phone_number_id="106540352242922", base_url=emulator.url("whatsapp"))
+        emulator.fail_next("whatsapp", 1, hang=5.0)
+        threading.Timer(0.3, lambda: signal.raise_signal(signal.SIGINT)).start()
+        started = time.time()
+        with pytest.raises(KeyboardInterrupt):
+            slow.send(sb.Message.text(sb.Recipient.phone_number("+16505551234"), "x"))
+        assert time.time() - started < 0.3 + 0.2, "interrupted within 100 ms or so"

@@ -137,3 +137,21 @@ def test_empty_secrets_are_refused() -> None:
         sb.verify_signature("", BODY, sign(b"", BODY))
     with pytest.raises(sb.WebhookError):
         sb.handshake({"hub.mode": "subscribe", "hub.verify_token": "", "hub.challenge": "1"}, "")
+
+
+async def test_a_cancelled_send_neither_poisons_its_key_nor_sends_twice(emulator):
+    reliable = emulator.channel("whatsapp").with_delivery(max_attempts=1)
+    emulator.fail_next("whatsapp", 1, hang=1.0)
+    msg = sb.Message(PHONE, Text("once"), idempotency_key="cancel-me")
+    with pytest.raises(asyncio.TimeoutError):
+        await asyncio.wait_for(reliable.send_async(msg), 0.1)
+    started = time.time()
+    try:
+        # Either the first send's receipt (it finished) or a refusal saying its
+        # outcome is unknown, never a wait forever or a second copy.
+        await asyncio.wait_for(reliable.send_async(msg), 3.0)
+    except sb.DuplicateError as e:
+        assert "cancel-me" in str(e)
+    assert time.time() - started < 3.0
+    await asyncio.sleep(1.2)
+    assert len(emulator.records("whatsapp")) == 1
