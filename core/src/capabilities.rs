@@ -51,6 +51,9 @@ pub fn check_capabilities(
             format!("{} recipients", message.to.kind),
         ));
     }
+    if message.to.kind == crate::RecipientKind::PhoneNumber {
+        check_phone_number(&message.to.id, violations);
+    }
     match &message.content {
         Content::Channel(content) if content.channel() != info.platform => Err(Error::unsupported(
             &info.name,
@@ -73,5 +76,84 @@ pub fn check_capabilities(
             Ok(())
         }
         _ => Ok(()),
+    }
+}
+
+/// At most 15 digits in an international phone number (ITU-T E.164, §6).
+pub const MAX_PHONE_DIGITS: usize = 15;
+
+/// A phone number: an optional leading `+`, then ASCII digits, with the
+/// spaces, dashes and parentheses people write between them (api-contract
+/// §1, WhatsApp `to`), 1 to [`MAX_PHONE_DIGITS`] digits. Anything else is a
+/// violation of `to`.
+fn check_phone_number(number: &str, violations: &mut Violations) {
+    let body = number
+        .trim_start()
+        .strip_prefix('+')
+        .unwrap_or(number.trim_start());
+    let mut digits = 0;
+    let mut stray = None;
+    for c in body.chars() {
+        match c {
+            '0'..='9' => digits += 1,
+            ' ' | '-' | '(' | ')' => {}
+            other => {
+                stray = Some(other);
+                break;
+            }
+        }
+    }
+    let reason = match stray {
+        Some(c) => Some(format!(
+            "{:?} is not a phone number: only an optional leading +, digits, spaces, dashes and parentheses (found {})",
+            crate::plugin::foreign_text(number),
+            c.escape_default()
+        )),
+        None if digits == 0 => Some("a phone number needs digits".to_string()),
+        None if digits > MAX_PHONE_DIGITS => Some(format!(
+            "a phone number has at most {MAX_PHONE_DIGITS} digits (E.164), this one has {digits}"
+        )),
+        None => None,
+    };
+    if let Some(reason) = reason {
+        violations.push("to", crate::error::Problem::Invalid { reason });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(number: &str) -> usize {
+        let mut v = Violations::new();
+        check_phone_number(number, &mut v);
+        v.as_slice().len()
+    }
+
+    #[test]
+    fn phone_numbers_as_people_write_them_pass_and_garbage_does_not() {
+        for ok in [
+            "+16505551234",
+            "16505551234",
+            "+1 (650) 555-1234",
+            "+123456789012345",
+            "7",
+        ] {
+            assert_eq!(problems(ok), 0, "{ok}");
+        }
+        for bad in [
+            "abc",
+            "+",
+            "",
+            "++16505551234",
+            "+1234567890123456",
+            &"1".repeat(40),
+            "+1650555\r\n1234",
+            "+1650\u{0}5551234",
+            "+١٦٥٠٥٥٥١٢٣٤",
+            "not a number",
+        ] {
+            assert_eq!(problems(bad), 1, "{bad:?}");
+        }
     }
 }

@@ -599,7 +599,9 @@ pub fn is_http_url(url: &str) -> bool {
     } else {
         return false;
     };
-    !rest.is_empty() && !rest.starts_with('/') && !url.chars().any(char::is_whitespace)
+    !rest.is_empty()
+        && !rest.starts_with('/')
+        && !url.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 #[cfg(test)]

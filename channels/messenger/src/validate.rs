@@ -156,6 +156,15 @@ pub(crate) fn check(channel: &str, message: &Message, v: &mut Violations) -> Res
         }
         Content::Reaction(r) => {
             v.required(|| "payload.message_id".into(), &r.message_id);
+            // One emoji, or empty to remove the reaction (Send API reference, `react`).
+            if !r.emoji.is_empty() && !switchboard::plugin::is_single_emoji(&r.emoji) {
+                v.push(
+                    "payload.reaction",
+                    Problem::Invalid {
+                        reason: "a reaction is one emoji (or empty to remove it)".into(),
+                    },
+                );
+            }
         }
         Content::SenderAction(a) => {
             match a.action {

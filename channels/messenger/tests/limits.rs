@@ -370,3 +370,13 @@ fn attachments_take_no_caption_and_only_urls_are_reusable() {
         .unwrap_err();
     assert!(has(&err, "message.attachment.payload.is_reusable"));
 }
+
+#[test]
+fn reactions_are_one_emoji() {
+    let react = |emoji: &str| Message::new(psid(), Reaction::new("m_1", emoji));
+    fb().validate(&react("❤")).unwrap();
+    for bad in ["abc", "❤❤❤", "<script>"] {
+        let err = fb().validate(&react(bad)).unwrap_err();
+        assert!(has(&err, "payload.reaction"), "{bad}: {err}");
+    }
+}

@@ -173,6 +173,15 @@ pub(crate) fn check(
         }
         Content::Reaction(r) => {
             v.required(|| "reaction.message_id".into(), &r.message_id);
+            // One emoji, or empty to remove the reaction (api-contract §1).
+            if !r.emoji.is_empty() && !switchboard::plugin::is_single_emoji(&r.emoji) {
+                v.push(
+                    "reaction.emoji",
+                    Problem::Invalid {
+                        reason: "a reaction is one emoji (or empty to remove it)".into(),
+                    },
+                );
+            }
         }
         Content::ReplyButtons(b) => check_reply_buttons(b, v),
         Content::ChoiceList(l) => check_list(l, v),
@@ -686,7 +695,9 @@ fn check_template(dialect: Dialect, t: &Template, v: &mut Violations) {
                         Parameter::Image { image: m }
                         | Parameter::Video { video: m }
                         | Parameter::Document { document: m } => check_media_ref(&f(), m, v),
-                        Parameter::Text { .. } => {}
+                        Parameter::Text { text } => {
+                            v.required(|| format!("{}.text", f()), text);
+                        }
                     }
                 }
             }

@@ -182,7 +182,19 @@ fn list_sections(n: usize, rows: &[[&str; 3]], titles: &[&str]) -> Vec<ChoiceSec
 ///
 /// `to_id` is the example's own `to` (placeholders differ from file to file).
 fn build(file: &str, to_id: &str) -> Option<Value> {
-    let to = || Recipient::phone_number(to_id);
+    // Meta's placeholders (`{{Recipient-Phone-Number}}`) are no phone
+    // numbers: they go as WhatsApp ids, which the body writes the same way.
+    let phone_like = to_id.chars().any(|c| c.is_ascii_digit())
+        && to_id
+            .chars()
+            .all(|c| c.is_ascii_digit() || "+ -()".contains(c));
+    let to = || {
+        if phone_like {
+            Recipient::phone_number(to_id)
+        } else {
+            Recipient::user_id(to_id)
+        }
+    };
     Some(match file {
         "whatsapp-cloud/text.json" => json(cloud_body(Message::new(
             to(),

@@ -643,3 +643,48 @@ fn content_of_another_channel_is_unsupported() {
     assert_eq!(err.kind(), ErrorKind::Unsupported);
     assert!(err.to_string().contains("royal_mail"), "{err}");
 }
+
+#[test]
+fn reactions_are_one_emoji_and_template_text_parameters_are_not_empty() {
+    let react = |emoji: &str| Message::new(to(), switchboard::Reaction::new("wamid.1", emoji));
+    for ok in ["👍", "❤️", "👩‍💻", "🇫🇷", ""] {
+        cloud()
+            .validate(&react(ok))
+            .unwrap_or_else(|e| panic!("{ok}: {e}"));
+    }
+    for bad in ["abc", "👍👍👍", "<script>", "👍 "] {
+        let err = cloud().validate(&react(bad)).unwrap_err();
+        assert!(has(&err, "reaction.emoji"), "{bad}: {err}");
+    }
+    let empty = Message::new(
+        to(),
+        Template::new("t", "en_US").body([Parameter::text("")]),
+    );
+    let err = cloud().validate(&empty).unwrap_err();
+    assert!(
+        has(&err, "template.components[0].parameters[0].text"),
+        "{err}"
+    );
+}
+
+#[test]
+fn phone_numbers_are_checked_before_any_request() {
+    for bad in [
+        "not a number",
+        "+",
+        "++16505551234",
+        "+1650555\r\n1234",
+        "١٦٥٠٥٥٥١٢٣٤",
+    ] {
+        let err = cloud()
+            .validate(&Message::text(Recipient::phone_number(bad), "x"))
+            .unwrap_err();
+        assert!(has(&err, "to"), "{bad:?}: {err}");
+    }
+    cloud()
+        .validate(&Message::text(
+            Recipient::phone_number("+1 (555) 123-4567"),
+            "x",
+        ))
+        .unwrap();
+}

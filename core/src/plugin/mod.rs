@@ -201,6 +201,61 @@ fn redact_bearer(text: &str) -> String {
     out
 }
 
+/// Whether `text` is one emoji, as reactions take: a single picture (with
+/// its modifiers and joiners), no letters, markup or whitespace.
+///
+/// ```
+/// use switchboard::plugin::is_single_emoji;
+/// assert!(is_single_emoji("👍") && is_single_emoji("👍🏽") && is_single_emoji("👩‍💻") && is_single_emoji("❤️"));
+/// assert!(!is_single_emoji("abc") && !is_single_emoji("👍👍👍") && !is_single_emoji("<script>") && !is_single_emoji(""));
+/// ```
+pub fn is_single_emoji(text: &str) -> bool {
+    // Zero-width joiner, variation selectors, skin tones, keycap, tags.
+    let modifier = |c: char| {
+        matches!(c, '\u{200D}' | '\u{FE0E}' | '\u{FE0F}' | '\u{20E3}')
+            || ('\u{1F3FB}'..='\u{1F3FF}').contains(&c)
+            || ('\u{E0020}'..='\u{E007F}').contains(&c)
+    };
+    let pictograph = |c: char| {
+        ('\u{1F000}'..='\u{1FAFF}').contains(&c)
+            || ('\u{2190}'..='\u{2BFF}').contains(&c)
+            || matches!(
+                c,
+                '\u{00A9}'
+                    | '\u{00AE}'
+                    | '\u{203C}'
+                    | '\u{2049}'
+                    | '\u{2122}'
+                    | '\u{2139}'
+                    | '\u{3030}'
+                    | '\u{303D}'
+                    | '\u{3297}'
+                    | '\u{3299}'
+            )
+    };
+    let mut pictures = 0;
+    let mut previous_joiner = true;
+    for c in text.chars() {
+        if modifier(c) {
+            previous_joiner = c == '\u{200D}';
+            continue;
+        }
+        if pictograph(c) {
+            // A new picture not joined to the previous one is a second emoji,
+            // except the two halves of a flag (regional indicators).
+            let flag_half = ('\u{1F1E6}'..='\u{1F1FF}').contains(&c);
+            if !(previous_joiner || (flag_half && pictures == 1)) {
+                return false;
+            }
+            pictures += 1;
+            previous_joiner = false;
+            continue;
+        }
+        return false;
+    }
+    pictures >= 1
+}
+
 /// The start of a body, for error messages: at most 200 characters, one line.
 pub fn snippet(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
