@@ -540,8 +540,21 @@ impl ReadWatermark {
 /// Remembers which event ids were handed on, so that the platforms'
 /// retries (for days) reach the handler once.
 pub trait SeenEvents: Send + Sync {
-    /// Records `id`; `true` when it had not been seen before.
-    fn first_time(&self, id: &str) -> bool;
+    /// Whether `id` was handed on already.
+    fn seen(&self, id: &str) -> bool;
+
+    /// Records `id` as handed on.
+    fn mark(&self, id: &str);
+
+    /// Records `id`; `true` when it had not been seen before (atomically,
+    /// where the store can).
+    fn first_time(&self, id: &str) -> bool {
+        if self.seen(id) {
+            return false;
+        }
+        self.mark(id);
+        true
+    }
 }
 
 /// An in-memory [`SeenEvents`] that keeps the most recent `capacity` ids.
@@ -568,6 +581,15 @@ impl Default for MemorySeenEvents {
 }
 
 impl SeenEvents for MemorySeenEvents {
+    fn seen(&self, id: &str) -> bool {
+        let guard = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        guard.0.contains(id)
+    }
+
+    fn mark(&self, id: &str) {
+        self.first_time(id);
+    }
+
     fn first_time(&self, id: &str) -> bool {
         let mut guard = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         let (set, order) = &mut *guard;
@@ -959,8 +981,12 @@ pub mod service {
     }
 
     /// A router answering `GET /` (handshake) and `POST /` (events) — mount
-    /// it with `Router::nest("/webhooks/whatsapp", router(..))`. Events are
-    /// handed to `handler` in the background, each once, after the 200 is sent.
+    /// it with `Router::nest("/webhooks/whatsapp", router(..))`.
+    ///
+    /// At most once: each event is marked seen and the 200 sent first, then
+    /// the events reach `handler` in the background, in their order. A crash
+    /// in between loses them; see [`router_at_least_once`] for the other
+    /// choice.
     pub fn router<H, F>(config: WebhookConfig, handler: H) -> axum::Router
     where
         H: Fn(Event) -> F + Send + Sync + 'static,
@@ -968,22 +994,54 @@ pub mod service {
     {
         let shared = Arc::new(Shared { config, handler });
         axum::Router::new()
-            .route("/", get(on_get::<H, F>).post(on_post::<H, F>))
+            .route("/", get(on_get::<H>).post(on_post::<H, F>))
             .with_state(shared)
     }
 
-    async fn on_get<H, F>(
-        State(shared): State<Arc<Shared<H>>>,
-        Query(query): Query<HashMap<String, String>>,
-    ) -> Response
+    /// Like [`router`], at least once: the events of a delivery reach
+    /// `handler` before the answer, each is marked seen only when its
+    /// handler succeeded, and a failure answers 500 so that the platform
+    /// delivers again (events already handled are then skipped). A crash
+    /// never loses an event; an event may reach the handler twice (when the
+    /// process dies after the handler, before the mark), so handlers should
+    /// be idempotent. With a durable [`SeenEvents`] store, this holds across
+    /// restarts.
+    pub fn router_at_least_once<H, F, E>(config: WebhookConfig, handler: H) -> axum::Router
     where
         H: Fn(Event) -> F + Send + Sync + 'static,
-        F: Future<Output = ()> + Send + 'static,
+        F: Future<Output = Result<(), E>> + Send + 'static,
+        E: std::fmt::Display + Send + 'static,
     {
+        let shared = Arc::new(Shared { config, handler });
+        axum::Router::new()
+            .route("/", get(on_get::<H>).post(on_post_at_least_once::<H, F, E>))
+            .with_state(shared)
+    }
+
+    async fn on_get<H: Send + Sync + 'static>(
+        State(shared): State<Arc<Shared<H>>>,
+        Query(query): Query<HashMap<String, String>>,
+    ) -> Response {
         match shared.config.auth.handshake(&query) {
             Ok(challenge) => (StatusCode::OK, challenge).into_response(),
             Err(e) => (StatusCode::FORBIDDEN, e.to_string()).into_response(),
         }
+    }
+
+    /// Authenticates and parses a delivery, or the answer refusing it.
+    fn accept(
+        config: &WebhookConfig,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<Vec<Event>, Response> {
+        if let Err(e) = config.auth.verify(headers, body) {
+            tracing::warn!(error = %e, "webhook refused");
+            return Err((StatusCode::UNAUTHORIZED, e.to_string()).into_response());
+        }
+        (config.parse)(body).map_err(|e| {
+            tracing::warn!(error = %e, "webhook payload refused");
+            (StatusCode::BAD_REQUEST, e.to_string()).into_response()
+        })
     }
 
     async fn on_post<H, F>(
@@ -996,16 +1054,9 @@ pub mod service {
         F: Future<Output = ()> + Send + 'static,
     {
         let config = &shared.config;
-        if let Err(e) = config.auth.verify(&headers, &body) {
-            tracing::warn!(error = %e, "webhook refused");
-            return (StatusCode::UNAUTHORIZED, e.to_string()).into_response();
-        }
-        let events = match (config.parse)(&body) {
+        let events = match accept(config, &headers, &body) {
             Ok(events) => events,
-            Err(e) => {
-                tracing::warn!(error = %e, "webhook payload refused");
-                return (StatusCode::BAD_REQUEST, e.to_string()).into_response();
-            }
+            Err(refused) => return refused,
         };
         let mut fresh = Vec::with_capacity(events.len());
         for event in events {
@@ -1028,6 +1079,43 @@ pub mod service {
                     (shared.handler)(event).await;
                 }
             });
+        }
+        StatusCode::OK.into_response()
+    }
+
+    async fn on_post_at_least_once<H, F, E>(
+        State(shared): State<Arc<Shared<H>>>,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Response
+    where
+        H: Fn(Event) -> F + Send + Sync + 'static,
+        F: Future<Output = Result<(), E>> + Send + 'static,
+        E: std::fmt::Display + Send + 'static,
+    {
+        let config = &shared.config;
+        let events = match accept(config, &headers, &body) {
+            Ok(events) => events,
+            Err(refused) => return refused,
+        };
+        for event in events {
+            if config.seen.seen(&event.id) {
+                tracing::debug!(id = %event.id, "duplicate webhook event skipped");
+                continue;
+            }
+            if let Some(t) = &config.tracker {
+                t.observe(&event);
+            }
+            let id = event.id.clone();
+            if let Err(e) = (shared.handler)(event).await {
+                tracing::warn!(id = %id, error = %e, "webhook handler failed; the platform will deliver again");
+                return (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "handler failed; deliver again",
+                )
+                    .into_response();
+            }
+            config.seen.mark(&id);
         }
         StatusCode::OK.into_response()
     }

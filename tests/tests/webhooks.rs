@@ -482,3 +482,38 @@ fn random_bytes_and_random_json_never_panic_any_parser() {
         let _ = serde_json::from_slice::<Message>(&body);
     }
 }
+
+#[tokio::test]
+async fn at_least_once_marks_an_event_seen_only_after_its_handler_succeeds() {
+    use switchboard::webhook::service::router_at_least_once;
+    let secret = Secret::new("app-secret");
+    let calls = Arc::new(std::sync::atomic::AtomicU32::new(0));
+    let counter = calls.clone();
+    let app = axum::Router::new().nest(
+        "/hooks",
+        router_at_least_once(
+            WebhookConfig::new(hub(secret.clone(), Secret::new("v")), fb::parse),
+            move |_: Event| {
+                let n = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                async move {
+                    if n == 0 {
+                        Err("the database is down")
+                    } else {
+                        Ok(())
+                    }
+                }
+            },
+        ),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hooks", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let signature = sign(&secret, TEXT);
+    // The handler fails: the platform is told to deliver again.
+    assert_eq!(post(&url, TEXT, Some(&signature)).await, 500);
+    // Delivered again: handled, then marked seen.
+    assert_eq!(post(&url, TEXT, Some(&signature)).await, 200);
+    // A third delivery of the same event is a duplicate.
+    assert_eq!(post(&url, TEXT, Some(&signature)).await, 200);
+    assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 2);
+}
