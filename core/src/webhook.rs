@@ -1033,14 +1033,14 @@ pub mod service {
         config: &WebhookConfig,
         headers: &HeaderMap,
         body: &[u8],
-    ) -> Result<Vec<Event>, Response> {
+    ) -> Result<Vec<Event>, (StatusCode, String)> {
         if let Err(e) = config.auth.verify(headers, body) {
             tracing::warn!(error = %e, "webhook refused");
-            return Err((StatusCode::UNAUTHORIZED, e.to_string()).into_response());
+            return Err((StatusCode::UNAUTHORIZED, e.to_string()));
         }
         (config.parse)(body).map_err(|e| {
             tracing::warn!(error = %e, "webhook payload refused");
-            (StatusCode::BAD_REQUEST, e.to_string()).into_response()
+            (StatusCode::BAD_REQUEST, e.to_string())
         })
     }
 
@@ -1056,7 +1056,7 @@ pub mod service {
         let config = &shared.config;
         let events = match accept(config, &headers, &body) {
             Ok(events) => events,
-            Err(refused) => return refused,
+            Err(refused) => return refused.into_response(),
         };
         let mut fresh = Vec::with_capacity(events.len());
         for event in events {
@@ -1096,7 +1096,7 @@ pub mod service {
         let config = &shared.config;
         let events = match accept(config, &headers, &body) {
             Ok(events) => events,
-            Err(refused) => return refused,
+            Err(refused) => return refused.into_response(),
         };
         for event in events {
             if config.seen.seen(&event.id) {
