@@ -251,3 +251,22 @@ async fn failures_hangs_and_latency_can_be_scripted() {
     assert!(started.elapsed() >= Duration::from_millis(150));
     emulator.set_latency("whatsapp", None);
 }
+
+#[tokio::test]
+async fn records_are_bounded() {
+    let emulator = Emulator::start().await.unwrap();
+    emulator.set_record_limit(2);
+    let wa = channel(&emulator, "whatsapp").await;
+    for i in 0..3 {
+        wa.send(&Message::text(
+            Recipient::phone_number("+16505551234"),
+            format!("n{i}"),
+        ))
+        .await
+        .unwrap();
+    }
+    let records = emulator.records();
+    assert_eq!(records.len(), 2, "the oldest went first");
+    assert_eq!(records[1].body["text"]["body"], "n2");
+    assert_eq!(emulator.request_count("whatsapp"), 3);
+}

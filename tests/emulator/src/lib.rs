@@ -254,11 +254,16 @@ struct WebhookTarget {
     signer: WebhookSigner,
 }
 
+/// The records an emulator keeps unless told otherwise.
+pub const DEFAULT_RECORD_LIMIT: usize = 100_000;
+
 /// State shared by the harness and every platform emulator: records,
 /// scripted failures and webhook targets.
 #[derive(Clone, Default)]
 pub struct EmulatorContext {
-    records: Arc<Mutex<Vec<Record>>>,
+    records: Arc<Mutex<VecDeque<Record>>>,
+    /// The most records kept (the oldest go first).
+    record_limit: Arc<std::sync::atomic::AtomicUsize>,
     failures: Arc<Mutex<HashMap<String, VecDeque<Failure>>>>,
     webhooks: Arc<Mutex<HashMap<String, WebhookTarget>>>,
     webhook_log: Arc<Mutex<Vec<WebhookDelivery>>>,
@@ -286,7 +291,15 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl EmulatorContext {
     /// Stores an accepted request.
     pub fn record(&self, record: Record) {
-        lock(&self.records).push(record);
+        let limit = match self.record_limit.load(Ordering::Relaxed) {
+            0 => DEFAULT_RECORD_LIMIT,
+            n => n,
+        };
+        let mut records = lock(&self.records);
+        records.push_back(record);
+        while records.len() > limit {
+            records.pop_front();
+        }
     }
 
     /// Counts a request and takes the next scripted failure for `platform`,
@@ -577,7 +590,15 @@ impl Emulator {
 
     /// Everything accepted so far, in order.
     pub fn records(&self) -> Vec<Record> {
-        lock(&self.context.records).clone()
+        lock(&self.context.records).iter().cloned().collect()
+    }
+
+    /// Keeps at most `limit` records (100,000 by default), the oldest going
+    /// first, so that a long run does not grow without end.
+    pub fn set_record_limit(&self, limit: usize) {
+        self.context
+            .record_limit
+            .store(limit.max(1), Ordering::Relaxed);
     }
 
     /// What was accepted for `platform`, optionally only for `recipient`.
