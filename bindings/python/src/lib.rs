@@ -22,20 +22,118 @@ use switchboard_example_sms as _;
 use switchboard_messenger as _;
 use switchboard_whatsapp as _;
 
-/// The one Tokio runtime behind every call of the module.
+/// The Tokio runtime of this process, behind every call of the module.
+///
+/// Built on first use, and again in a forked child (multiprocessing,
+/// gunicorn / celery pre-fork): a child inherits the parent's runtime
+/// without its threads, and its I/O driver shares the parent's epoll
+/// instance. The inherited runtime is leaked in the child, never used or
+/// dropped, so the parent's connections are left alone.
 fn runtime() -> PyResult<&'static tokio::runtime::Runtime> {
-    static RUNTIME: OnceLock<Result<tokio::runtime::Runtime, String>> = OnceLock::new();
-    RUNTIME
-        .get_or_init(|| {
-            tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .thread_name("switchboard")
-                .enable_all()
-                .build()
-                .map_err(|e| e.to_string())
-        })
-        .as_ref()
-        .map_err(|e| PyRuntimeError::new_err(format!("cannot start the Tokio runtime: {e}")))
+    static RUNTIME: Mutex<Option<(u32, &'static tokio::runtime::Runtime)>> = Mutex::new(None);
+    let pid = std::process::id();
+    let mut current = RUNTIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((owner, rt)) = *current {
+        if owner == pid {
+            return Ok(rt);
+        }
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("switchboard")
+        .enable_all()
+        .build()
+        .map_err(|e| PyRuntimeError::new_err(format!("cannot start the Tokio runtime: {e}")))?;
+    let rt: &'static tokio::runtime::Runtime = Box::leak(Box::new(rt));
+    *current = Some((pid, rt));
+    Ok(rt)
+}
+
+/// asyncio awaitables run on [`runtime`], the process's own, rather than on
+/// a runtime fixed at import (which a forked child could not use).
+struct ProcessRuntime;
+
+tokio::task_local! {
+    static TASK_LOCALS: std::cell::OnceCell<pyo3_async_runtimes::TaskLocals>;
+}
+
+impl pyo3_async_runtimes::generic::Runtime for ProcessRuntime {
+    type JoinError = tokio::task::JoinError;
+    type JoinHandle = TaskHandle;
+
+    fn spawn<F>(fut: F) -> Self::JoinHandle
+    where
+        F: std::future::Future<Output = ()> + Send + 'static,
+    {
+        spawn_here(fut)
+    }
+
+    fn spawn_blocking<F>(f: F) -> Self::JoinHandle
+    where
+        F: FnOnce() + Send + 'static,
+    {
+        spawn_here(async move { f() })
+    }
+}
+
+impl pyo3_async_runtimes::generic::ContextExt for ProcessRuntime {
+    fn scope<F, R>(
+        locals: pyo3_async_runtimes::TaskLocals,
+        fut: F,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = R> + Send>>
+    where
+        F: std::future::Future<Output = R> + Send + 'static,
+    {
+        Box::pin(TASK_LOCALS.scope(std::cell::OnceCell::from(locals), fut))
+    }
+
+    fn get_task_locals() -> Option<pyo3_async_runtimes::TaskLocals> {
+        TASK_LOCALS
+            .try_with(|c| c.get().cloned())
+            .unwrap_or_default()
+    }
+}
+
+/// A task of [`ProcessRuntime`].
+type TaskHandle =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), tokio::task::JoinError>> + Send>>;
+
+/// Spawns on this process's runtime. The runtime exists: every awaitable is
+/// made by [`awaitable`], which builds it first; were building it to fail
+/// here anyway, the task runs on a thread of its own instead of panicking.
+fn spawn_here<F>(fut: F) -> TaskHandle
+where
+    F: std::future::Future<Output = ()> + Send + 'static,
+{
+    if let Ok(rt) = runtime() {
+        return Box::pin(rt.spawn(fut));
+    }
+    let (done, finished) = tokio::sync::oneshot::channel::<()>();
+    std::thread::spawn(move || {
+        if let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
+            rt.block_on(fut);
+        }
+        let _ = done.send(());
+    });
+    Box::pin(async move {
+        let _ = finished.await;
+        Ok(())
+    })
+}
+
+/// A Python awaitable of `fut`, driven by this process's runtime.
+fn awaitable<'py, F, T>(py: Python<'py>, fut: F) -> PyResult<Bound<'py, PyAny>>
+where
+    F: std::future::Future<Output = PyResult<T>> + Send + 'static,
+    T: for<'a> IntoPyObject<'a> + Send + 'static,
+{
+    runtime()?;
+    pyo3_async_runtimes::generic::future_into_py::<ProcessRuntime, _, _>(py, fut)
 }
 
 /// The Python exception class for an error kind (see `switchboard/errors.py`).
@@ -421,7 +519,7 @@ fn send_awaitable<'py>(
     channel: Arc<dyn Channel>,
     message: Message,
 ) -> PyResult<Bound<'py, PyAny>> {
-    pyo3_async_runtimes::tokio::future_into_py(py, async move {
+    awaitable(py, async move {
         channel
             .send(&message)
             .await
@@ -1151,9 +1249,6 @@ impl PyWebhookServer {
 /// The native part of the `switchboard` package.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    let rt = runtime()?;
-    // asyncio awaitables run on the same runtime as blocking calls.
-    let _ = pyo3_async_runtimes::tokio::init_with_runtime(rt);
     m.add_class::<PyRecipient>()?;
     m.add_class::<PyMessage>()?;
     m.add_class::<PyReceipt>()?;

@@ -30,7 +30,7 @@ pub struct GraphEndpoint {
     channel: String,
     url: String,
     auth: HeaderValue,
-    client: reqwest::Client,
+    client: http::HttpClient,
     errors: ErrorTable,
     token: switchboard::Secret,
 }
@@ -60,7 +60,7 @@ impl GraphEndpoint {
             channel: channel.to_string(),
             url: format!("{base}/{}", path.trim_start_matches('/')),
             auth: http::bearer(&config.access_token)?,
-            client: http::client(timeout)?,
+            client: http::HttpClient::new(timeout)?,
             errors,
             token: config.access_token.clone(),
         })

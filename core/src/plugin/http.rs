@@ -2,6 +2,8 @@
 //! setup, bearer headers that never print, and transport errors classified
 //! the same way everywhere.
 
+use std::borrow::Cow;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -57,10 +59,15 @@ impl HttpResponse {
 /// documented answer; a larger one is an error, not a memory sink.
 pub const MAX_RESPONSE_BYTES: usize = 4 << 20;
 
-/// A client with the given request timeout, rustls TLS and connection
-/// pooling. Redirects are never followed: no platform redirects an API call,
-/// and following one would re-send a message elsewhere.
+/// A plain reqwest client with the given request timeout, rustls TLS and
+/// connection pooling. Redirects are never followed: no platform redirects
+/// an API call, and following one would re-send a message elsewhere.
+/// Channels use [`HttpClient`], which adds fork safety on top.
 pub fn client(timeout: Duration) -> Result<reqwest::Client, Error> {
+    build_client(timeout)
+}
+
+fn build_client(timeout: Duration) -> Result<reqwest::Client, Error> {
     reqwest::Client::builder()
         .timeout(timeout)
         .redirect(reqwest::redirect::Policy::none())
@@ -69,6 +76,93 @@ pub fn client(timeout: Duration) -> Result<reqwest::Client, Error> {
         .user_agent(concat!("switchboard/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))
+}
+
+/// A pooled HTTP client that stays usable after `fork()`.
+///
+/// A child process must never touch the connections it inherited: they are
+/// the parent's sockets, driven by the parent's runtime (which has no
+/// threads in the child), registered in an epoll instance the parent still
+/// waits on. In a forked child, [`HttpClient::get`] therefore builds a fresh
+/// client for that process and leaves the inherited one untouched (it is
+/// leaked, never dropped: dropping could deregister the parent's sockets).
+/// Clones share one pool per process.
+#[derive(Clone)]
+pub struct HttpClient {
+    shared: Arc<PerProcess>,
+}
+
+struct PerProcess {
+    /// The process that built `client`.
+    pid: u32,
+    timeout: Duration,
+    /// Always present until dropped.
+    client: Option<reqwest::Client>,
+    /// The client of a forked child: (its pid, its client).
+    forked: Mutex<Option<(u32, reqwest::Client)>>,
+}
+
+impl HttpClient {
+    /// A client with the given request timeout (see [`client`]).
+    pub fn new(timeout: Duration) -> Result<Self, Error> {
+        Ok(HttpClient {
+            shared: Arc::new(PerProcess {
+                pid: std::process::id(),
+                timeout,
+                client: Some(build_client(timeout)?),
+                forked: Mutex::new(None),
+            }),
+        })
+    }
+
+    /// The client to use in this process.
+    pub fn get(&self) -> Result<Cow<'_, reqwest::Client>, Error> {
+        let shared = &*self.shared;
+        let pid = std::process::id();
+        if let (true, Some(client)) = (pid == shared.pid, &shared.client) {
+            return Ok(Cow::Borrowed(client));
+        }
+        let mut forked = shared
+            .forked
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match forked.as_ref() {
+            Some((owner, client)) if *owner == pid => Ok(Cow::Owned(client.clone())),
+            _ => {
+                let client = build_client(shared.timeout)?;
+                // A grandchild: the previous child's client is inherited too.
+                if let Some(inherited) = forked.replace((pid, client.clone())) {
+                    std::mem::forget(inherited);
+                }
+                Ok(Cow::Owned(client))
+            }
+        }
+    }
+}
+
+impl Drop for PerProcess {
+    fn drop(&mut self) {
+        let pid = std::process::id();
+        if pid != self.pid {
+            // Inherited from the parent: leave its connections alone.
+            std::mem::forget(self.client.take());
+        }
+        let forked = self
+            .forked
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if forked.as_ref().is_some_and(|(owner, _)| *owner != pid) {
+            std::mem::forget(forked.take());
+        }
+    }
+}
+
+impl std::fmt::Debug for HttpClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpClient")
+            .field("timeout", &self.shared.timeout)
+            .finish_non_exhaustive()
+    }
 }
 
 /// `Authorization: Bearer <token>`, marked sensitive so that it never prints.
@@ -87,13 +181,14 @@ pub fn bearer(token: &Secret) -> Result<HeaderValue, Error> {
 /// timeout is [`ErrorKind::Timeout`] (temporary but ambiguous: the platform
 /// may have accepted the message).
 pub async fn post_json(
-    client: &reqwest::Client,
+    client: &HttpClient,
     url: &str,
     auth: &HeaderValue,
     body: Vec<u8>,
     channel: &str,
 ) -> Result<HttpResponse, Error> {
     let response = client
+        .get()?
         .post(url)
         .header(AUTHORIZATION, auth.clone())
         .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))

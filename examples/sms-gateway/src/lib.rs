@@ -121,7 +121,7 @@ pub struct SmsGateway {
     url: String,
     auth: reqwest::header::HeaderValue,
     api_key: Secret,
-    client: reqwest::Client,
+    client: http::HttpClient,
 }
 
 impl FromChannelConfig for SmsGateway {
@@ -139,7 +139,7 @@ impl FromChannelConfig for SmsGateway {
             url: format!("{base}/v1/sms"),
             auth: http::bearer(&settings.api_key)?,
             api_key: settings.api_key.clone(),
-            client: http::client(http::DEFAULT_TIMEOUT)?,
+            client: http::HttpClient::new(http::DEFAULT_TIMEOUT)?,
         })
     }
 }
