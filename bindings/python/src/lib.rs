@@ -51,6 +51,63 @@ fn runtime() -> PyResult<&'static tokio::runtime::Runtime> {
     Ok(rt)
 }
 
+/// Interpreter shutdown (see [`shutdown`]): set once, at exit.
+static EXITING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+/// Tasks that may still attach to Python: awaitables and handler calls.
+static BUSY: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+/// Wakes the awaitables' tasks at exit, so that they end without Python.
+static EXIT: tokio::sync::Notify = tokio::sync::Notify::const_new();
+
+/// A task allowed to attach to Python until the interpreter exits; `None`
+/// once it is exiting.
+struct PythonWork;
+
+impl PythonWork {
+    fn begin() -> Option<PythonWork> {
+        use std::sync::atomic::Ordering::SeqCst;
+        // Counted first, then checked: `shutdown` sets the flag first, then
+        // waits for the count, so either side sees the other.
+        BUSY.fetch_add(1, SeqCst);
+        let work = PythonWork;
+        (!EXITING.load(SeqCst)).then_some(work)
+    }
+}
+
+impl Drop for PythonWork {
+    fn drop(&mut self) {
+        BUSY.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// Resolves when the interpreter starts exiting.
+async fn exiting() {
+    let notified = EXIT.notified();
+    tokio::pin!(notified);
+    notified.as_mut().enable();
+    if !EXITING.load(std::sync::atomic::Ordering::SeqCst) {
+        notified.await;
+    }
+}
+
+/// Called at interpreter exit (registered with `atexit` by the package):
+/// webhook events not yet handed to Python are dropped (the receiver is
+/// at-most-once, as at any exit), awaitables still in flight end quietly, and the handler calls already running finish first. Without
+/// this, a thread attaching to a finalizing interpreter aborts the process.
+#[pyfunction(name = "_shutdown")]
+fn shutdown(py: Python<'_>) {
+    use std::sync::atomic::Ordering::SeqCst;
+    EXITING.store(true, SeqCst);
+    EXIT.notify_waiters();
+    // A handler still running user code is waited for, as Python waits for
+    // its own threads; the bound only keeps a wedged handler from hanging exit.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    py.detach(|| {
+        while BUSY.load(SeqCst) > 0 && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    });
+}
+
 /// asyncio awaitables run on [`runtime`], the process's own, rather than on
 /// a runtime fixed at import (which a forked child could not use).
 struct ProcessRuntime;
@@ -107,6 +164,14 @@ fn spawn_here<F>(fut: F) -> TaskHandle
 where
     F: std::future::Future<Output = ()> + Send + 'static,
 {
+    let fut = async move {
+        if let Some(_work) = PythonWork::begin() {
+            tokio::select! {
+                () = fut => {}
+                () = exiting() => {}
+            }
+        }
+    };
     if let Ok(rt) = runtime() {
         return Box::pin(rt.spawn(fut));
     }
@@ -1180,6 +1245,9 @@ impl PyWebhookServer {
             let handler = handler.clone();
             async move {
                 let _ = tokio::task::spawn_blocking(move || {
+                    let Some(_work) = PythonWork::begin() else {
+                        return;
+                    };
                     Python::attach(|py| {
                         let result =
                             to_python(py, &event).and_then(|e| handler.call1(py, (e,)).map(|_| ()));
@@ -1256,6 +1324,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PySwitchboard>()?;
     m.add_class::<PyEmulator>()?;
     m.add_class::<PyWebhookServer>()?;
+    m.add_function(wrap_pyfunction!(shutdown, m)?)?;
     m.add_function(wrap_pyfunction!(verify_signature, m)?)?;
     m.add_function(wrap_pyfunction!(handshake, m)?)?;
     m.add_function(wrap_pyfunction!(parse_webhook, m)?)?;

@@ -25,7 +25,9 @@ Contacts, Reaction, ReplyButtons, ChoiceList, SenderAction),
 Every error is a subclass of :class:`switchboard.Error`.
 """
 
-from . import content, messenger, whatsapp
+import atexit
+
+from . import _native, content, messenger, whatsapp
 from ._channels import Messenger, WhatsApp
 from ._native import (
     Channel,
@@ -111,3 +113,6 @@ __all__ = [
     "UnsupportedError",
     "ValidationError",
 ]
+
+# Pending webhook handler calls and async sends end quietly at exit.
+atexit.register(_native._shutdown)
