@@ -600,6 +600,18 @@ fn send_awaitable<'py>(
 #[pyclass(module = "switchboard", name = "Channel", subclass, frozen)]
 struct PyChannel {
     inner: Arc<dyn Channel>,
+    /// The stack `with_delivery` built on this channel, with its settings:
+    /// one per channel, so that its wrappers share keys and rate limits.
+    delivered: Arc<Mutex<Option<(String, Arc<dyn Channel>)>>>,
+}
+
+impl PyChannel {
+    fn new(inner: Arc<dyn Channel>) -> Self {
+        PyChannel {
+            inner,
+            delivered: Arc::default(),
+        }
+    }
 }
 
 #[pymethods]
@@ -629,7 +641,7 @@ impl PyChannel {
         let config =
             switchboard::plugin::ChannelConfig::new(name.unwrap_or(platform), platform, table);
         let channel = registry()?.build(&config).map_err(py_err)?;
-        Ok(PyChannel { inner: channel })
+        Ok(PyChannel::new(channel))
     }
 
     /// The platform (the channel plugin's name).
@@ -673,6 +685,9 @@ impl PyChannel {
     /// rate limits (or ``messages_per_second``), retries of temporary
     /// failures (``max_attempts``; ambiguous ones only with
     /// ``retry_ambiguous``), idempotency keys, a per-attempt ``timeout``.
+    /// A channel has one such stack: calling this again with the same
+    /// settings returns a channel sharing its keys and rate limits; other
+    /// settings, or a channel that already has a stack, raise ``ConfigError``.
     #[pyo3(signature = (*, messages_per_second=None, max_attempts=None, retry_ambiguous=false, timeout=None, concurrency=None))]
     fn with_delivery(
         &self,
@@ -688,9 +703,30 @@ impl PyChannel {
         settings.retry_ambiguous = Some(retry_ambiguous);
         settings.timeout_secs = timeout;
         settings.concurrency = concurrency;
-        Ok(PyChannel {
-            inner: settings.apply(self.inner.clone()).map_err(py_err)?,
-        })
+        if self.inner.honours_idempotency_keys() {
+            return Err(py_err(switchboard::Error::config(
+                "this channel already sends through a delivery stack; a second one would \
+                 keep its own idempotency keys and rate limits",
+            )));
+        }
+        let wanted = format!("{settings:?}");
+        let mut slot = self
+            .delivered
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match &*slot {
+            Some((had, stack)) if *had == wanted => Ok(PyChannel::new(stack.clone())),
+            Some(_) => Err(py_err(switchboard::Error::config(
+                "with_delivery() was already called on this channel with other settings; \
+                 one channel has one delivery stack, so that idempotency keys and rate limits \
+                 hold across it: reuse the channel that call returned",
+            ))),
+            None => {
+                let stack = settings.apply(self.inner.clone()).map_err(py_err)?;
+                *slot = Some((wanted, stack.clone()));
+                Ok(PyChannel::new(stack))
+            }
+        }
     }
 
     fn __repr__(&self) -> String {
@@ -814,9 +850,9 @@ impl PySwitchboard {
 
     /// The channel called ``name``; raises ConfigError listing the configured ones.
     fn channel(&self, name: &str) -> PyResult<PyChannel> {
-        Ok(PyChannel {
-            inner: self.inner.channel(name).map_err(py_err)?.clone(),
-        })
+        Ok(PyChannel::new(
+            self.inner.channel(name).map_err(py_err)?.clone(),
+        ))
     }
 
     /// Sends ``message`` through the channel called ``channel`` (blocking).
@@ -963,9 +999,7 @@ impl PyEmulator {
                 .channel_config(platform, name.unwrap_or(platform))
                 .map_err(py_err)?;
             let registry = Registry::discover().map_err(py_err)?;
-            Ok(PyChannel {
-                inner: registry.build(&config).map_err(py_err)?,
-            })
+            Ok(PyChannel::new(registry.build(&config).map_err(py_err)?))
         })
     }
 

@@ -155,3 +155,18 @@ async def test_a_cancelled_send_neither_poisons_its_key_nor_sends_twice(emulator
     assert time.time() - started < 3.0
     await asyncio.sleep(1.2)
     assert len(emulator.records("whatsapp")) == 1
+
+
+def test_two_delivery_wrappers_of_one_channel_share_keys_and_limits(emulator):
+    channel = emulator.channel("whatsapp")
+    first = channel.with_delivery(max_attempts=2)
+    second = channel.with_delivery(max_attempts=2)
+    msg = sb.Message(PHONE, Text("once"), idempotency_key="shared-key")
+    assert first.send(msg) == second.send(msg)
+    assert emulator.request_count("whatsapp") == 1
+    with pytest.raises(sb.ConfigError, match="other settings"):
+        channel.with_delivery(max_attempts=3)
+    with pytest.raises(sb.ConfigError, match="already sends through a delivery stack"):
+        first.with_delivery(max_attempts=2)
+    with pytest.raises(sb.ConfigError, match="already sends through a delivery stack"):
+        emulator.switchboard().channel("whatsapp").with_delivery()
