@@ -602,8 +602,11 @@ struct PyChannel {
     inner: Arc<dyn Channel>,
     /// The stack `with_delivery` built on this channel, with its settings:
     /// one per channel, so that its wrappers share keys and rate limits.
-    delivered: Arc<Mutex<Option<(String, Arc<dyn Channel>)>>>,
+    delivered: Arc<Mutex<Option<DeliveryStack>>>,
 }
+
+/// A delivery stack and the settings it was built with.
+type DeliveryStack = (String, Arc<dyn Channel>);
 
 impl PyChannel {
     fn new(inner: Arc<dyn Channel>) -> Self {
