@@ -32,6 +32,8 @@ mod secret;
 mod switchboard;
 
 pub mod plugin;
+#[cfg(feature = "webhooks")]
+pub mod server;
 pub mod webhook;
 
 #[cfg(feature = "delivery")]

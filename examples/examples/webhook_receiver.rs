@@ -10,6 +10,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use switchboard::server::{serve, ServerLimits};
 use switchboard::webhook::service::{router, WebhookConfig};
 use switchboard::webhook::{Event, EventKind, WindowPolicy, WindowTracker};
 use switchboard::{Channel, Message, Recipient, Registry, Secret};
@@ -32,7 +33,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}/webhooks/whatsapp", listener.local_addr()?);
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    // Served with bounds on headers, request time and body size.
+    let limits = ServerLimits::default();
+    let forever = std::future::pending();
+    tokio::spawn(async move { serve(listener, app, limits, forever).await });
     println!("Webhook receiver at {url}");
 
     let emulator = Emulator::start().await?;

@@ -1309,11 +1309,11 @@ impl PyWebhookServer {
             .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         rt.spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    let _ = rx.await;
-                })
-                .await;
+            let stopped = async move {
+                let _ = rx.await;
+            };
+            let limits = switchboard::server::ServerLimits::default();
+            let _ = switchboard::server::serve(listener, app, limits, stopped).await;
         });
         Ok(PyWebhookServer {
             url: format!("http://{addr}{path}"),

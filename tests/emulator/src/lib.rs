@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
 
 use switchboard::plugin::ChannelConfig;
+use switchboard::server::ServerLimits;
 use switchboard::{Error, Recipient};
 
 /// The access token every platform emulator accepts.
@@ -474,6 +475,12 @@ impl Emulator {
 
     /// Serves every registered platform emulator on `addr`.
     pub async fn start_on(addr: SocketAddr) -> Result<Emulator, Error> {
+        Self::start_with(addr, ServerLimits::default()).await
+    }
+
+    /// Serves every registered platform emulator on `addr`, with `limits`
+    /// on connections and requests (headers, request time, body size).
+    pub async fn start_with(addr: SocketAddr, limits: ServerLimits) -> Result<Emulator, Error> {
         let context = EmulatorContext::default();
         let mut platforms: Vec<Arc<dyn PlatformEmulator>> = Vec::new();
         let mut router = axum::Router::new();
@@ -503,10 +510,10 @@ impl Emulator {
             .map_err(|e| Error::config(format!("emulator address: {e}")))?;
         let (tx, rx) = oneshot::channel::<()>();
         tokio::spawn(async move {
-            let serve = axum::serve(listener, router).with_graceful_shutdown(async move {
+            let stopped = async move {
                 let _ = rx.await;
-            });
-            if let Err(e) = serve.await {
+            };
+            if let Err(e) = switchboard::server::serve(listener, router, limits, stopped).await {
                 tracing::error!(error = %e, "emulator stopped");
             }
         });
