@@ -53,6 +53,8 @@ pub fn check_capabilities(
     }
     if message.to.kind == crate::RecipientKind::PhoneNumber {
         check_phone_number(&message.to.id, violations);
+    } else {
+        check_recipient_id(&message.to.id, violations);
     }
     match &message.content {
         Content::Channel(content) if content.channel() != info.platform => Err(Error::unsupported(
@@ -76,6 +78,24 @@ pub fn check_capabilities(
             Ok(())
         }
         _ => Ok(()),
+    }
+}
+
+/// The longest recipient id (user id, user ref, chat id…) sent. No platform
+/// documents one; this is this library's own ceiling, far above the ids they
+/// issue (page-scoped ids are about 16 digits), so that a runaway value is
+/// refused naming `to` instead of being uploaded and refused by the server.
+pub const MAX_RECIPIENT_ID_CHARS: usize = 1024;
+
+/// A recipient id that is not a phone number: at most
+/// [`MAX_RECIPIENT_ID_CHARS`], no control characters. (It may be empty:
+/// WhatsApp marks a message read by its id alone; channels that need an id
+/// say so in their rules.)
+fn check_recipient_id(id: &str, violations: &mut Violations) {
+    violations.max_chars(|| "to".into(), id, MAX_RECIPIENT_ID_CHARS);
+    if id.chars().any(char::is_control) {
+        let reason = "a recipient id has no control characters".to_string();
+        violations.push("to", crate::error::Problem::Invalid { reason });
     }
 }
 
@@ -123,6 +143,28 @@ fn check_phone_number(number: &str, violations: &mut Violations) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn recipient_ids_are_bounded() {
+        let problems = |id: &str| {
+            let mut v = Violations::new();
+            check_recipient_id(id, &mut v);
+            v.as_slice()
+                .iter()
+                .map(|v| v.to_string())
+                .collect::<Vec<_>>()
+        };
+        assert!(problems(&"7".repeat(MAX_RECIPIENT_ID_CHARS)).is_empty());
+        let over = problems(&"7".repeat(MAX_RECIPIENT_ID_CHARS + 1));
+        assert_eq!(over.len(), 1);
+        assert!(
+            over[0].contains("to") && over[0].contains("1024") && over[0].contains("1025"),
+            "{over:?}"
+        );
+        assert!(problems("").is_empty());
+        assert_eq!(problems("12\r\n34").len(), 1);
+        assert_eq!(problems("ab\0").len(), 1);
+    }
 
     fn problems(number: &str) -> usize {
         let mut v = Violations::new();
