@@ -254,18 +254,88 @@ fn to_python<T: Serialize + ?Sized>(py: Python<'_>, value: &T) -> PyResult<Py<Py
     Ok(py.import("json")?.call_method1("loads", (text,))?.unbind())
 }
 
-/// Plain Python data as a serde value.
+/// Plain Python data as a serde value. Data that does not fit raises the
+/// `switchboard` error naming the field: `ConfigError` for settings, else
+/// `ValidationError` (a NaN, an infinity, a string where a number belongs…).
 fn from_python<T: DeserializeOwned>(
     py: Python<'_>,
     value: &Bound<'_, PyAny>,
     what: &str,
 ) -> PyResult<T> {
+    let refuse = |field: String, reason: String| {
+        let field = if field.is_empty() || field == "." {
+            what.to_string()
+        } else {
+            field
+        };
+        if what == "settings" {
+            let message = format!("invalid setting `{field}`: {reason}");
+            return py_err(switchboard::Error::config(message));
+        }
+        let problem = switchboard::plugin::Problem::Invalid { reason };
+        py_err(switchboard::Error::invalid(vec![
+            switchboard::Violation::new(field, problem),
+        ]))
+    };
+    if let Some((field, number)) = non_finite(value, String::new())? {
+        return Err(refuse(
+            field,
+            format!("must be a finite number, got {number}"),
+        ));
+    }
+    let kwargs = PyDict::new(py);
+    kwargs.set_item("allow_nan", false)?;
     let text: String = py
         .import("json")?
-        .call_method1("dumps", (value,))
-        .map_err(|e| PyValueError::new_err(format!("{what} must be plain JSON-like data: {e}")))?
+        .call_method("dumps", (value,), Some(&kwargs))
+        .map_err(|e| refuse(String::new(), format!("must be plain JSON-like data: {e}")))?
         .extract()?;
-    serde_json::from_str(&text).map_err(|e| PyValueError::new_err(format!("invalid {what}: {e}")))
+    let mut json = serde_json::Deserializer::from_str(&text);
+    serde_path_to_error::deserialize(&mut json).map_err(|e| {
+        let field = e.path().to_string();
+        let reason = e.into_inner().to_string();
+        // The position is in the JSON text made here, not in the caller's data.
+        let reason = match reason.rsplit_once(" at line ") {
+            Some((message, _)) => message.to_string(),
+            None => reason,
+        };
+        refuse(field, reason)
+    })
+}
+
+/// The path of the first NaN or infinity in plain Python data, and its value.
+fn non_finite(value: &Bound<'_, PyAny>, path: String) -> PyResult<Option<(String, f64)>> {
+    let join = |key: String| {
+        if path.is_empty() {
+            key
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    if let Ok(number) = value.cast::<pyo3::types::PyFloat>() {
+        let number = number.value();
+        return Ok((!number.is_finite()).then(|| (path.clone(), number)));
+    }
+    if let Ok(dict) = value.cast::<PyDict>() {
+        for (key, item) in dict.iter() {
+            if let Some(found) = non_finite(&item, join(key.str()?.to_string()))? {
+                return Ok(Some(found));
+            }
+        }
+    } else if let Ok(list) = value.cast::<pyo3::types::PyList>() {
+        for (i, item) in list.iter().enumerate() {
+            if let Some(found) = non_finite(&item, join(i.to_string()))? {
+                return Ok(Some(found));
+            }
+        }
+    } else if let Ok(tuple) = value.cast::<pyo3::types::PyTuple>() {
+        for (i, item) in tuple.iter().enumerate() {
+            if let Some(found) = non_finite(&item, join(i.to_string()))? {
+                return Ok(Some(found));
+            }
+        }
+    }
+    Ok(None)
 }
 
 /// Who receives a message: an id and what kind of id it is.

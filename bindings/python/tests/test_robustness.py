@@ -71,3 +71,31 @@ def test_bad_phone_numbers_never_reach_the_network() -> None:
                 wa.send(sb.Message.text(sb.Recipient.phone_number(bad), "hi"))
             assert info.value.violations[0]["field"] == "to"
         assert emulator.request_count("whatsapp") == 0
+
+
+def test_non_finite_numbers_and_wrong_types_are_validation_errors() -> None:
+    from switchboard.content import Location, Text
+
+    with sb.Emulator() as emulator:
+        wa = emulator.channel("whatsapp")
+        to = sb.Recipient.phone_number("+16505551234")
+        for bad in (float("nan"), float("inf"), float("-inf")):
+            with pytest.raises(sb.ValidationError) as info:
+                wa.send(sb.Message(to, Location(latitude=bad, longitude=1.0)))
+            assert info.value.violations[0]["field"] == "latitude"
+            assert "finite" in info.value.violations[0]["reason"]
+        with pytest.raises(sb.ValidationError) as info:
+            wa.send(sb.Message(to, Text(body=5)))  # type: ignore[arg-type]
+        assert "expected a string" in str(info.value)
+        assert emulator.request_count("whatsapp") == 0
+
+
+def test_a_runaway_recipient_id_is_refused_naming_to() -> None:
+    with sb.Emulator() as emulator:
+        messenger = emulator.channel("messenger")
+        messenger.send(sb.Message.text(sb.Recipient.user_id("7" * 1024), "at the ceiling"))
+        with pytest.raises(sb.ValidationError) as info:
+            messenger.send(sb.Message.text(sb.Recipient.user_id("7" * 1025), "over"))
+        v = info.value.violations[0]
+        assert (v["field"], v["limit"], v["actual"]) == ("to", 1024, 1025)
+        assert emulator.request_count("messenger") == 1
