@@ -191,14 +191,37 @@ where
     })
 }
 
-/// A Python awaitable of `fut`, driven by this process's runtime.
+/// A Python awaitable of `fut`, driven by this process's runtime. Called
+/// inside a running event loop, an asyncio future; outside one (as in
+/// ``asyncio.run(channel.send_async(m))``), a coroutine that starts the send
+/// once a loop runs it.
 fn awaitable<'py, F, T>(py: Python<'py>, fut: F) -> PyResult<Bound<'py, PyAny>>
 where
     F: std::future::Future<Output = PyResult<T>> + Send + 'static,
     T: for<'a> IntoPyObject<'a> + Send + 'static,
 {
     runtime()?;
-    pyo3_async_runtimes::generic::future_into_py::<ProcessRuntime, _, _>(py, fut)
+    let asyncio = py.import("asyncio")?;
+    if asyncio.call_method0("get_running_loop").is_ok() {
+        return pyo3_async_runtimes::generic::future_into_py::<ProcessRuntime, _, _>(py, fut);
+    }
+    let pending = Mutex::new(Some(fut));
+    let start = pyo3::types::PyCFunction::new_closure(
+        py,
+        None,
+        None,
+        move |args: &Bound<'_, pyo3::types::PyTuple>, _kwargs| -> PyResult<Py<PyAny>> {
+            let py = args.py();
+            let fut = pending
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .take()
+                .ok_or_else(|| PyRuntimeError::new_err("this coroutine was already awaited"))?;
+            Ok(awaitable(py, fut)?.unbind())
+        },
+    )?;
+    py.import("switchboard._aio")?
+        .call_method1("later", (start,))
 }
 
 /// The Python exception class for an error kind (see `switchboard/errors.py`).

@@ -315,3 +315,13 @@ def test_ctrl_c_interrupts_a_blocking_send_at_once() -> None:
         with pytest.raises(KeyboardInterrupt):
             slow.send(sb.Message.text(sb.Recipient.phone_number("+16505551234"), "x"))
         assert time.time() - started < 0.3 + 0.2, "interrupted within 100 ms or so"
+
+
+def test_send_async_runs_under_asyncio_run(emulator):
+    wa = whatsapp(emulator)
+    msg = sb.Message.text(sb.Recipient.phone_number("+16505551234"), "from asyncio.run")
+    receipt = asyncio.run(wa.send_async(msg))
+    assert receipt.message_id
+    board = emulator.switchboard()
+    assert asyncio.run(board.send_async("whatsapp", msg)).message_id
+    assert emulator.request_count("whatsapp") == 2
