@@ -153,6 +153,28 @@ pub fn golden_webhook(name: &str) -> Option<Vec<u8>> {
     Some(std::fs::read(dir.join("webhooks").join(name)).unwrap_or_else(|e| panic!("{name}: {e}")))
 }
 
+/// Posts every official request body of each `(folder, path)` to a fresh
+/// emulator and checks that each is accepted (200) and recorded, and that
+/// there are at least `min_examples` of them. Returns quietly only when the
+/// golden examples are absent outside CI (see [`golden_dir`]).
+pub async fn check_official_requests_accepted(folders: &[(&str, String)], min_examples: usize) {
+    let emulator = crate::Emulator::start().await.expect("the emulator starts");
+    let raw = RawClient::new(&emulator);
+    let mut n = 0;
+    for (folder, path) in folders {
+        let Some(examples) = official_requests(folder) else {
+            return;
+        };
+        for (name, body) in examples {
+            let (status, answer) = raw.post(path, &body).await;
+            assert_eq!(status, 200, "{folder}/{name}: {answer}");
+            n += 1;
+        }
+    }
+    assert!(n >= min_examples, "only {n} official examples");
+    assert_eq!(emulator.records().len(), n);
+}
+
 /// Posts raw JSON bodies to the emulator with its token, for rule tests
 /// written over the wire format.
 pub struct RawClient {
