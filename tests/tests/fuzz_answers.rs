@@ -8,9 +8,10 @@ use std::time::Duration;
 
 use switchboard::delivery::{DeliverySettings, RateLimits, RecipientPacing, RetryPolicy};
 use switchboard::{Channel, Error, ErrorKind, Message, Recipient, Registry};
+use switchboard_emulator::canned::read_request;
 use switchboard_emulator::Emulator;
 use switchboard_tests as _;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 
 /// `Retry-After` values, the overflowing ones of the hostile test first.
 /// (No value of whole seconds above 0: each would make the run wait.)
@@ -70,20 +71,8 @@ async fn hostile_server(seed: u64) -> String {
         while let Ok((mut socket, _)) = listener.accept().await {
             let rng = rng.clone();
             tokio::spawn(async move {
-                let mut request = Vec::new();
-                let mut chunk = [0u8; 4096];
-                // The whole request: head, then Content-Length bytes.
-                loop {
-                    let Ok(n) = socket.read(&mut chunk).await else {
-                        return;
-                    };
-                    if n == 0 {
-                        return;
-                    }
-                    request.extend_from_slice(&chunk[..n]);
-                    if complete(&request) {
-                        break;
-                    }
+                if read_request(&mut socket).await.is_none() {
+                    return;
                 }
                 let answer = {
                     let mut rng = rng.lock().unwrap();
@@ -103,19 +92,6 @@ async fn hostile_server(seed: u64) -> String {
         }
     });
     url
-}
-
-fn complete(request: &[u8]) -> bool {
-    let Some(end) = request.windows(4).position(|w| w == b"\r\n\r\n") else {
-        return false;
-    };
-    let head = String::from_utf8_lossy(&request[..end]).to_ascii_lowercase();
-    let length = head
-        .lines()
-        .find_map(|l| l.strip_prefix("content-length:"))
-        .and_then(|v| v.trim().parse::<usize>().ok())
-        .unwrap_or(0);
-    request.len() >= end + 4 + length
 }
 
 /// A new recipient for each message: the per-recipient pacing of the

@@ -131,7 +131,11 @@ impl pyo3_async_runtimes::generic::Runtime for ProcessRuntime {
     where
         F: FnOnce() + Send + 'static,
     {
-        spawn_here(async move { f() })
+        match runtime() {
+            Ok(rt) => Box::pin(rt.spawn_blocking(f)),
+            // As in `spawn_here`: a thread of its own rather than a panic.
+            Err(_) => spawn_here(async move { f() }),
+        }
     }
 }
 
@@ -345,15 +349,11 @@ fn non_finite(value: &Bound<'_, PyAny>, path: String) -> PyResult<Option<(String
                 return Ok(Some(found));
             }
         }
-    } else if let Ok(list) = value.cast::<pyo3::types::PyList>() {
-        for (i, item) in list.iter().enumerate() {
-            if let Some(found) = non_finite(&item, join(i.to_string()))? {
-                return Ok(Some(found));
-            }
-        }
-    } else if let Ok(tuple) = value.cast::<pyo3::types::PyTuple>() {
-        for (i, item) in tuple.iter().enumerate() {
-            if let Some(found) = non_finite(&item, join(i.to_string()))? {
+    } else if value.is_instance_of::<pyo3::types::PyList>()
+        || value.is_instance_of::<pyo3::types::PyTuple>()
+    {
+        for (i, item) in value.try_iter()?.enumerate() {
+            if let Some(found) = non_finite(&item?, join(i.to_string()))? {
                 return Ok(Some(found));
             }
         }

@@ -123,6 +123,9 @@ pub fn handshake(
 /// )]);
 /// assert!(auth.verify(&headers, body).is_ok());
 /// assert!(HubAuth::new(Secret::new(""), Secret::new("verify-me")).is_err());
+/// // `Secret` redacts itself, so the derived Debug shows no secret.
+/// assert!(!format!("{auth:?}").contains("app-secret"));
+/// assert!(!format!("{auth:?}").contains("verify-me"));
 /// ```
 #[derive(Debug, Clone)]
 pub struct HubAuth {

@@ -1,25 +1,11 @@
 //! Messenger webhooks: Meta's examples parse into the right typed events.
 
 use serde_json::{json, Value};
-use switchboard::webhook::{Event, EventKind, InboundContent};
-use switchboard_emulator::canned::{golden_dir, golden_webhook};
+use switchboard::webhook::{EventKind, InboundContent};
+use switchboard_emulator::canned::{
+    golden_dir, golden_webhook as golden, inbound_message as message, one_event as one,
+};
 use switchboard_messenger::webhook as fb;
-
-fn golden(name: &str) -> Option<Vec<u8>> {
-    golden_webhook(name)
-}
-
-fn one(events: Vec<Event>) -> Event {
-    assert_eq!(events.len(), 1, "{events:?}");
-    events.into_iter().next().unwrap()
-}
-
-fn message(e: &Event) -> &switchboard::webhook::InboundMessage {
-    match &e.kind {
-        EventKind::Message(m) => m,
-        other => panic!("not a message: {other:?}"),
-    }
-}
 
 /// Meta's Messenger examples are single `messaging` items: wrap them in the page envelope.
 fn page(item: Vec<u8>) -> Vec<u8> {

@@ -2,26 +2,12 @@
 //! right typed events; batches and unknown types all come through.
 
 use serde_json::{json, Value};
-use switchboard::webhook::{DeliveryStatus, Event, EventKind, InboundContent};
+use switchboard::webhook::{DeliveryStatus, EventKind, InboundContent};
 use switchboard::{ErrorKind, MediaKind};
-use switchboard_emulator::canned::{golden_dir, golden_webhook};
+use switchboard_emulator::canned::{
+    golden_dir, golden_webhook as golden, inbound_message as message, one_event as one,
+};
 use switchboard_whatsapp::webhook as wa;
-
-fn golden(name: &str) -> Option<Vec<u8>> {
-    golden_webhook(name)
-}
-
-fn one(events: Vec<Event>) -> Event {
-    assert_eq!(events.len(), 1, "{events:?}");
-    events.into_iter().next().unwrap()
-}
-
-fn message(e: &Event) -> &switchboard::webhook::InboundMessage {
-    match &e.kind {
-        EventKind::Message(m) => m,
-        other => panic!("not a message: {other:?}"),
-    }
-}
 
 #[test]
 fn every_official_webhook_example_parses_into_the_right_events() {

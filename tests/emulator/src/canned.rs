@@ -35,7 +35,7 @@ pub async fn serve_canned(status: u16, headers: &[(&str, &str)], body: Vec<u8>) 
         .iter()
         .map(|(k, v)| format!("{k}: {v}\r\n"))
         .collect();
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::io::AsyncWriteExt;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -43,28 +43,8 @@ pub async fn serve_canned(status: u16, headers: &[(&str, &str)], body: Vec<u8>) 
             let body = body.clone();
             let extra = extra.clone();
             tokio::spawn(async move {
-                // Read the request head and body (Content-Length) before answering.
-                let mut buf = Vec::new();
-                let mut chunk = [0u8; 4096];
-                loop {
-                    let Ok(n) = socket.read(&mut chunk).await else {
-                        return;
-                    };
-                    if n == 0 {
-                        return;
-                    }
-                    buf.extend_from_slice(&chunk[..n]);
-                    if let Some(end) = find(&buf, b"\r\n\r\n") {
-                        let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
-                        let len = head
-                            .lines()
-                            .find_map(|l| l.strip_prefix("content-length:"))
-                            .and_then(|v| v.trim().parse::<usize>().ok())
-                            .unwrap_or(0);
-                        if buf.len() >= end + 4 + len {
-                            break;
-                        }
-                    }
+                if read_request(&mut socket).await.is_none() {
+                    return;
                 }
                 let head = format!(
                     "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n{extra}connection: close\r\n\r\n",
@@ -77,6 +57,55 @@ pub async fn serve_canned(status: u16, headers: &[(&str, &str)], body: Vec<u8>) 
         }
     });
     format!("http://{addr}")
+}
+
+/// Reads one whole HTTP/1.1 request (head, then `Content-Length` bytes);
+/// `None` when the peer closes first.
+pub async fn read_request(socket: &mut tokio::net::TcpStream) -> Option<Vec<u8>> {
+    use tokio::io::AsyncReadExt;
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        let n = socket.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(end) = find(&buf, b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+            let len = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse::<usize>().ok())
+                .unwrap_or(0);
+            if buf.len() >= end + 4 + len {
+                return Some(buf);
+            }
+        }
+    }
+}
+
+/// One emulator rule: its name, the path and body posted, the HTTP status
+/// and platform error code it must be refused with.
+pub type Refusal = (&'static str, String, serde_json::Value, u16, i64);
+
+/// Posts each invalid request of `cases` to a fresh emulator and checks that
+/// each is refused with its status and code, and that none is recorded.
+pub async fn check_refusals(cases: Vec<Refusal>) {
+    let emulator = crate::Emulator::start().await.expect("the emulator starts");
+    let raw = RawClient::new(&emulator);
+    for (rule, path, body, status, expected) in cases {
+        let (got_status, answer) = raw.post(&path, &body).await;
+        assert_eq!(
+            (got_status, answered_code(&answer)),
+            (status, expected),
+            "{rule}: {answer}"
+        );
+    }
+    assert!(
+        emulator.records().is_empty(),
+        "nothing invalid was recorded"
+    );
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -173,6 +202,22 @@ pub async fn check_official_requests_accepted(folders: &[(&str, String)], min_ex
     }
     assert!(n >= min_examples, "only {n} official examples");
     assert_eq!(emulator.records().len(), n);
+}
+
+/// The only event of a parsed delivery (panics, naming them, otherwise).
+pub fn one_event(events: Vec<switchboard::webhook::Event>) -> switchboard::webhook::Event {
+    assert_eq!(events.len(), 1, "{events:?}");
+    events.into_iter().next().expect("one event")
+}
+
+/// The inbound message an event carries (panics when it carries another kind).
+pub fn inbound_message(
+    event: &switchboard::webhook::Event,
+) -> &switchboard::webhook::InboundMessage {
+    match &event.kind {
+        switchboard::webhook::EventKind::Message(m) => m,
+        other => panic!("not a message: {other:?}"),
+    }
 }
 
 /// Posts raw JSON bodies to the emulator with its token, for rule tests
