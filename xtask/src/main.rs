@@ -42,6 +42,9 @@ fn cargo() -> Command {
 }
 
 fn ci() -> Result<(), String> {
+    // A clean checkout gains nothing from incremental caches; they only take
+    // disk space, which CI machines may have little of.
+    std::env::set_var("CARGO_INCREMENTAL", "0");
     run(
         "cargo fmt --check",
         cargo().args(["fmt", "--all", "--", "--check"]),
