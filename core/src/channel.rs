@@ -170,6 +170,12 @@ pub struct Capabilities {
     pub per_recipient_interval: Option<Duration>,
     /// How many messages one recipient may get at once before the pacing applies.
     pub per_recipient_burst: Option<u32>,
+    /// The documented pacing of group recipients, when groups have their own.
+    #[serde(default)]
+    pub per_group_interval: Option<Duration>,
+    /// How many messages one group may get at once before its pacing applies.
+    #[serde(default)]
+    pub per_group_burst: Option<u32>,
 }
 
 impl Capabilities {
@@ -212,6 +218,15 @@ impl Capabilities {
     pub fn per_recipient(mut self, interval: Duration, burst: u32) -> Self {
         self.per_recipient_interval = Some(interval);
         self.per_recipient_burst = Some(burst);
+        self
+    }
+
+    /// The documented pacing of group recipients: `burst` messages at once,
+    /// then one per `interval`.
+    #[must_use]
+    pub fn per_group(mut self, interval: Duration, burst: u32) -> Self {
+        self.per_group_interval = Some(interval);
+        self.per_group_burst = Some(burst);
         self
     }
 

@@ -547,6 +547,10 @@ pub struct RateLimits {
     pub per_account: Option<u32>,
     /// Pacing per recipient.
     pub per_recipient: Option<RecipientPacing>,
+    /// Pacing per group recipient ([`crate::RecipientKind::Group`]), when
+    /// the platform paces groups apart (a cap per group per minute, say);
+    /// else groups are paced as any recipient.
+    pub per_group: Option<RecipientPacing>,
     /// Refuse with [`ErrorKind::RateLimited`] rather than wait longer than this.
     pub max_wait: Option<Duration>,
 }
@@ -568,6 +572,13 @@ impl RateLimits {
     #[must_use]
     pub fn per_recipient(mut self, pacing: RecipientPacing) -> Self {
         self.per_recipient = Some(pacing);
+        self
+    }
+
+    /// Paces each group recipient with `pacing` instead.
+    #[must_use]
+    pub fn per_group(mut self, pacing: RecipientPacing) -> Self {
+        self.per_group = Some(pacing);
         self
     }
 
@@ -594,6 +605,12 @@ impl RecipientPacing {
     pub fn new(burst: u32, interval: Duration) -> Self {
         RecipientPacing { burst, interval }
     }
+}
+
+/// The documented pacing of group recipients, when the channel declares one.
+fn group_pacing(caps: &crate::Capabilities) -> Option<RecipientPacing> {
+    caps.per_group_interval
+        .map(|i| RecipientPacing::new(caps.per_group_burst.unwrap_or(1), i))
 }
 
 /// The longest per-recipient interval taken from configuration: a day.
@@ -674,8 +691,13 @@ impl Drop for Slot {
 impl RateLimitLayer {
     /// Reserves the recipient's next slot (GCRA: a burst, then one per
     /// interval) and returns when it starts.
-    fn recipient_slot(&self, key: &str, now: Instant) -> Option<Instant> {
-        let RecipientPacing { burst, interval } = self.limits.per_recipient?;
+    fn recipient_slot(&self, to: &crate::Recipient, now: Instant) -> Option<Instant> {
+        let pacing = match to.kind {
+            crate::RecipientKind::Group => self.limits.per_group.or(self.limits.per_recipient),
+            _ => self.limits.per_recipient,
+        };
+        let RecipientPacing { burst, interval } = pacing?;
+        let key = to.id.as_str();
         let tolerance = interval.saturating_mul(burst.max(1) - 1);
         let mut map = lock(&self.recipients);
         let tat = map.get(key).copied().unwrap_or(now).max(now);
@@ -738,7 +760,7 @@ impl RateLimitLayer {
 
     async fn wait(&self, message: &Message) -> Result<Option<Slot>, Error> {
         let now = Instant::now();
-        if let Some(start) = self.recipient_slot(&message.to.id, now) {
+        if let Some(start) = self.recipient_slot(&message.to, now) {
             self.too_long(
                 start.saturating_duration_since(now),
                 "too many messages to this recipient: its next slot is too far away",
@@ -1069,12 +1091,14 @@ impl Delivery {
         let per_recipient = caps
             .per_recipient_interval
             .map(|i| RecipientPacing::new(caps.per_recipient_burst.unwrap_or(1), i));
+        let per_group = group_pacing(caps);
         Delivery {
             channel,
             retry: Some(RetryPolicy::default()),
             limits: RateLimits {
                 per_account,
                 per_recipient,
+                per_group,
                 max_wait: None,
             },
             timeout: None,
@@ -1138,7 +1162,9 @@ impl Delivery {
            + Sync
            + 'static {
         let name = self.channel.info().name.clone();
-        let limited = self.limits.per_account.is_some() || self.limits.per_recipient.is_some();
+        let limited = self.limits.per_account.is_some()
+            || self.limits.per_recipient.is_some()
+            || self.limits.per_group.is_some();
         let info = self.channel.info();
         tower::ServiceBuilder::new()
             .option_layer(
@@ -1271,6 +1297,7 @@ impl DeliverySettings {
                         i,
                     )
                 }),
+                per_group: group_pacing(&caps),
                 max_wait: None,
             })
             .retry(Some(policy));

@@ -121,6 +121,9 @@ pub enum EventKind {
     Message(InboundMessage),
     /// A message the page itself sent (Messenger echo).
     Echo(InboundMessage),
+    /// A customer edited a message they sent earlier: the id is the
+    /// original message's, the content the new one.
+    Edit(InboundMessage),
     /// The delivery status of a message sent.
     Status(StatusUpdate),
     /// A postback button tapped (Messenger).
@@ -435,7 +438,7 @@ impl Event {
     /// event is one that opens it.
     pub fn opens_window_for(&self) -> Option<&str> {
         match &self.kind {
-            EventKind::Message(m) => Some(&m.from),
+            EventKind::Message(m) | EventKind::Edit(m) => Some(&m.from),
             EventKind::Postback(p) => Some(&p.from),
             EventKind::Reaction(r) => Some(&r.from),
             _ => None,

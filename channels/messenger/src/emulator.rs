@@ -463,6 +463,7 @@ impl PlatformRules for MessengerEmulator {
     fn credential<'a>(
         &self,
         _: (),
+        _: &'a str,
         headers: &'a HeaderMap,
         query: &'a HashMap<String, String>,
     ) -> Option<&'a str> {

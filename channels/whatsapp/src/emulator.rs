@@ -183,6 +183,7 @@ impl PlatformRules for WhatsAppEmulator {
     fn credential<'a>(
         &self,
         api: Dialect,
+        _: &'a str,
         headers: &'a HeaderMap,
         query: &'a std::collections::HashMap<String, String>,
     ) -> Option<&'a str> {

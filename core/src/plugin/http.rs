@@ -187,12 +187,30 @@ pub async fn post_json(
     body: Vec<u8>,
     channel: &str,
 ) -> Result<HttpResponse, Error> {
-    let response = client
+    post_json_with(client, url, Some(auth), body, channel).await
+}
+
+/// POSTs a JSON body with an optional `Authorization` header, for
+/// platforms whose credential travels elsewhere (in the URL path, say);
+/// otherwise as [`post_json`]. Transport errors never carry the URL, but
+/// the caller redacts its own credential from platform answers
+/// ([`Error::redact`]).
+pub async fn post_json_with(
+    client: &HttpClient,
+    url: &str,
+    auth: Option<&HeaderValue>,
+    body: Vec<u8>,
+    channel: &str,
+) -> Result<HttpResponse, Error> {
+    let mut request = client
         .get()?
         .post(url)
-        .header(AUTHORIZATION, auth.clone())
         .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-        .body(body)
+        .body(body);
+    if let Some(auth) = auth {
+        request = request.header(AUTHORIZATION, auth.clone());
+    }
+    let response = request
         .send()
         .await
         .map_err(|e| transport_error(e, channel))?;
@@ -259,7 +277,7 @@ pub async fn read_bounded(mut response: reqwest::Response, channel: &str) -> Res
 /// temporary but ambiguous. The URL is dropped from the source (URLs may
 /// carry tokens).
 pub fn transport_error(e: reqwest::Error, channel: &str) -> Error {
-    // reqwest's messages name the URL; URLs never carry tokens here (bearer header only).
+    // reqwest's messages name the URL, and some platforms put tokens in it.
     let e = e.without_url();
     let (kind, what, ambiguous) = if e.is_connect() {
         (ErrorKind::Network, "cannot connect to the platform", false)

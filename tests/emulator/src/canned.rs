@@ -285,11 +285,13 @@ pub fn official_requests(subdir: &str) -> Option<Vec<(String, serde_json::Value)
 }
 
 /// The platform error code of an answer (Graph `error.code`, On-Premises
-/// `errors[0].code`, or a gateway's `error.code`); -1 when there is none.
+/// `errors[0].code`, a gateway's `error.code`, or a top-level `error_code`
+/// as the Telegram Bot API answers); -1 when there is none.
 pub fn answered_code(answer: &serde_json::Value) -> i64 {
     answer
         .pointer("/error/code")
         .or_else(|| answer.pointer("/errors/0/code"))
+        .or_else(|| answer.get("error_code"))
         .and_then(serde_json::Value::as_i64)
         .unwrap_or(-1)
 }

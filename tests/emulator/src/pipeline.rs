@@ -134,14 +134,17 @@ pub trait PlatformRules: Send + Sync + 'static {
     /// The platform's error body for `refusal`.
     fn error_response(&self, api: Self::Api, refusal: Refusal) -> Response;
 
-    /// The credential the request carries (by default the bearer token).
+    /// The credential the request carries (by default the bearer token;
+    /// platforms that put it in the path find it in `account`, the path
+    /// segment the route names the account by).
     fn credential<'a>(
         &self,
         api: Self::Api,
+        account: &'a str,
         headers: &'a HeaderMap,
         query: &'a HashMap<String, String>,
     ) -> Option<&'a str> {
-        let _ = (api, query);
+        let _ = (api, account, query);
         headers
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
@@ -167,7 +170,7 @@ pub trait PlatformRules: Send + Sync + 'static {
     ) -> (Value, Record);
 
     /// The status webhooks of an accepted request (see
-    /// [`PlatformEmulator::status_webhooks`](switchboard_emulator::PlatformEmulator::status_webhooks)).
+    /// [`PlatformEmulator::status_webhooks`](crate::PlatformEmulator::status_webhooks)).
     fn status_webhooks(&self, record: &Record, failed_code: Option<i64>) -> Vec<Vec<u8>>;
 }
 
@@ -203,7 +206,7 @@ pub async fn handle<R: PlatformRules>(
         Some(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
         None => {}
     }
-    match rules.credential(api, headers, query) {
+    match rules.credential(api, account, headers, query) {
         Some(t) if t == EMULATOR_ACCESS_TOKEN => {}
         given => return rules.error_response(api, rules.unauthorized(api, given)),
     }
