@@ -1,4 +1,4 @@
-//! Quickstart: start the local emulator, build both channels by name from
+//! Quickstart: start the local emulator, build every channel by name from
 //! configuration, send a text through each and print the receipts.
 //!
 //! No credentials, no network: everything runs on 127.0.0.1.
@@ -9,6 +9,7 @@
 
 // Reference the channel crates so that their plugins are linked and registered.
 use switchboard_messenger as _;
+use switchboard_telegram as _;
 use switchboard_whatsapp as _;
 
 use switchboard::{Message, Switchboard};

@@ -11,6 +11,7 @@ use switchboard_emulator::Emulator;
 // The linking caveat: reference every channel crate so their plugins register.
 pub use switchboard_example_sms;
 pub use switchboard_messenger;
+pub use switchboard_telegram;
 pub use switchboard_whatsapp;
 
 /// Every registered channel, built against `emulator` under its platform name.

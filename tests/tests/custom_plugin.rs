@@ -41,7 +41,7 @@ async fn a_third_party_plugin_is_built_by_name_and_sends() {
     let registry = switchboard::Registry::discover().unwrap();
     assert_eq!(
         registry.names(),
-        vec!["echo", "messenger", "smsgate", "whatsapp"]
+        vec!["echo", "messenger", "smsgate", "telegram", "whatsapp"]
     );
     let sb = Switchboard::from_toml_str("[channels.echo]\n").unwrap();
     let r = sb

@@ -10,20 +10,25 @@ fn registered_channels_are_found_by_name() {
     let registry = Registry::discover().unwrap();
     assert_eq!(registry.get("whatsapp").unwrap().name(), "whatsapp");
     assert_eq!(registry.get("messenger").unwrap().name(), "messenger");
+    assert_eq!(registry.get("telegram").unwrap().name(), "telegram");
 }
 
 #[test]
 fn an_unknown_name_lists_the_available_channels() {
     let registry = Registry::discover().unwrap();
-    let err = registry.get("telegram").unwrap_err();
+    let err = registry.get("signal").unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Config);
     let text = err.to_string();
-    assert!(text.contains("telegram"), "{text}");
-    assert!(text.contains("messenger, smsgate, whatsapp"), "{text}");
-
-    let err = Switchboard::from_toml_str("[channels.tg]\ntype = \"telegram\"\n").unwrap_err();
+    assert!(text.contains("signal"), "{text}");
     assert!(
-        err.to_string().contains("messenger, smsgate, whatsapp"),
+        text.contains("messenger, smsgate, telegram, whatsapp"),
+        "{text}"
+    );
+
+    let err = Switchboard::from_toml_str("[channels.sig]\ntype = \"signal\"\n").unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("messenger, smsgate, telegram, whatsapp"),
         "{err}"
     );
 }

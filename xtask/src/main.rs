@@ -10,6 +10,7 @@
 
 // Reference the channel crates so their emulators are linked.
 use switchboard_messenger as _;
+use switchboard_telegram as _;
 use switchboard_whatsapp as _;
 
 mod bench;
@@ -60,6 +61,12 @@ fn ci() -> Result<(), String> {
             "-D",
             "warnings",
         ]),
+    )?;
+    run(
+        "cargo doc (every feature, warnings denied)",
+        cargo()
+            .args(["doc", "--workspace", "--all-features", "--no-deps"])
+            .env("RUSTDOCFLAGS", "-D warnings"),
     )?;
     run(
         "cargo test (Rust)",

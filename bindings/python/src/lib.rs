@@ -20,6 +20,7 @@ use switchboard_emulator::{Emulator, Failure, FailureRate, PairLimit, RateLimit}
 // The channel crates this module ships: linking them registers their plugins.
 use switchboard_example_sms as _;
 use switchboard_messenger as _;
+use switchboard_telegram as _;
 use switchboard_whatsapp as _;
 
 /// The Tokio runtime of this process, behind every call of the module.

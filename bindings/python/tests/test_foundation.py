@@ -164,8 +164,8 @@ base_url = "{emulator.url('messenger')}"
 
 def test_unknown_plugin_lists_available():
     with pytest.raises(sb.ConfigError) as info:
-        sb.Switchboard.from_toml('[channels.x]\ntype = "telegram"\n')
-    assert "messenger, smsgate, whatsapp" in str(info.value)
+        sb.Switchboard.from_toml('[channels.x]\ntype = "signal"\n')
+    assert "messenger, smsgate, telegram, whatsapp" in str(info.value)
 
 
 def test_missing_env_variable_is_named():

@@ -46,7 +46,7 @@ def test_parse_webhook():
     with pytest.raises(sb.WebhookError):
         sb.parse_webhook("messenger", b"not json")
     with pytest.raises(ValueError):
-        sb.parse_webhook("telegram", BODY)
+        sb.parse_webhook("signal", BODY)
 
 
 def wait_for(events, n, seconds=5.0):

@@ -16,6 +16,7 @@ use std::time::Duration;
 
 // The linking caveat: reference the channel crates so their emulators register.
 use switchboard_messenger as _;
+use switchboard_telegram as _;
 use switchboard_whatsapp as _;
 
 /// What the command line asked for.

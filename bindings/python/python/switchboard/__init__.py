@@ -1,5 +1,5 @@
-"""Switchboard: send customer messages over WhatsApp and Facebook Messenger
-through one channel-neutral API.
+"""Switchboard: send customer messages over WhatsApp, Facebook Messenger and
+Telegram through one channel-neutral API.
 
 Quick start, against the local emulator (no credentials, no network)::
 
@@ -19,7 +19,8 @@ Quick start, against the local emulator (no credentials, no network)::
 Every message kind: ``switchboard.content`` (neutral: Text, Media, Location,
 Contacts, Reaction, ReplyButtons, ChoiceList, SenderAction),
 ``switchboard.whatsapp`` (Template, Interactive, Hsm, Options, formatting) and
-``switchboard.messenger`` (templates, Images, QuickReply, Options), all used as
+``switchboard.messenger`` (templates, Images, QuickReply, Options) and
+``switchboard.telegram`` (Voice, Animation, ChatAction, Options, escaping), all used as
 ``Message(to, content, options=[...])``.
 
 Every error is a subclass of :class:`switchboard.Error`.
@@ -27,8 +28,8 @@ Every error is a subclass of :class:`switchboard.Error`.
 
 import atexit
 
-from . import _native, content, messenger, whatsapp
-from ._channels import Messenger, WhatsApp
+from . import _native, content, messenger, telegram, whatsapp
+from ._channels import Messenger, Telegram, WhatsApp
 from ._native import (
     Channel,
     Emulator,
@@ -75,6 +76,7 @@ __all__ = [
     "content",
     "whatsapp",
     "messenger",
+    "telegram",
     "Text",
     "Media",
     "Location",
@@ -92,6 +94,7 @@ __all__ = [
     "Emulator",
     "Message",
     "Messenger",
+    "Telegram",
     "Receipt",
     "Recipient",
     "Switchboard",

@@ -8,7 +8,7 @@ from typing import Optional
 
 from ._native import Channel
 
-__all__ = ["Messenger", "WhatsApp"]
+__all__ = ["Messenger", "Telegram", "WhatsApp"]
 
 
 def WhatsApp(
@@ -80,5 +80,38 @@ def Messenger(
         page_id=page_id,
         base_url=base_url,
         api_version=api_version,
+        timeout_secs=timeout,
+    )
+
+
+def Telegram(
+    *,
+    bot_token: str,
+    base_url: Optional[str] = None,
+    timeout: Optional[float] = None,
+    name: str = "telegram",
+) -> Channel:
+    """A Telegram bot (Bot API).
+
+    Args:
+        bot_token: the token from @BotFather, or "env:VARIABLE".
+        base_url: the Bot API host (the emulator's URL in development).
+        timeout: seconds allowed for one request.
+        name: the channel's name in receipts and errors.
+
+    Recipients are ``Recipient.user_id(chat_id)`` for a private chat and
+    ``Recipient.group(chat_id)`` for a group or channel (or "@username").
+    Raises ``ConfigError`` (a ``ValueError``) naming a wrong setting.
+
+    Example::
+
+        bot = Telegram(bot_token="env:TELEGRAM_BOT_TOKEN")
+        bot.send(Message.text(Recipient.user_id("123456789"), "Your order has shipped"))
+    """
+    return Channel.open(
+        "telegram",
+        name=name,
+        bot_token=bot_token,
+        base_url=base_url,
         timeout_secs=timeout,
     )
