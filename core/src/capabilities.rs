@@ -3,7 +3,7 @@
 //! declare, channel-specific content addressed to it, and its text length.
 
 use crate::channel::ChannelInfo;
-use crate::error::{Error, Violations};
+use crate::error::{Error, Problem, Violations};
 use crate::message::content::Content;
 use crate::message::Message;
 
@@ -37,6 +37,18 @@ pub fn check_capabilities(
     message: &Message,
     violations: &mut Violations,
 ) -> Result<(), Error> {
+    check_capabilities_measured(info, message, violations, &|text| text.chars().count())
+}
+
+/// [`check_capabilities`], with text lengths measured by `text_length` (for
+/// platforms that count a text after parsing its markup; see
+/// [`crate::Channel::text_length`]).
+pub fn check_capabilities_measured(
+    info: &ChannelInfo,
+    message: &Message,
+    violations: &mut Violations,
+    text_length: &dyn Fn(&str) -> usize,
+) -> Result<(), Error> {
     let caps = &info.capabilities;
     let kind = message.content.kind();
     if !caps.supports_content(kind) {
@@ -67,12 +79,16 @@ pub fn check_capabilities(
             ),
         )),
         Content::Text(text) => {
-            match caps.max_text_chars {
-                Some(limit) => {
-                    violations.required_max_chars(|| "text.body".into(), &text.body, limit)
-                }
-                None => {
-                    violations.required(|| "text.body".into(), &text.body);
+            let present = violations.required(|| "text.body".into(), &text.body);
+            if let Some(limit) = caps.max_text_chars.filter(|_| present) {
+                // Fast path: a text of at most `limit` bytes has at most `limit` characters.
+                let actual = if text.body.len() <= limit {
+                    0
+                } else {
+                    text_length(&text.body)
+                };
+                if actual > limit {
+                    violations.push("text.body", Problem::TooLong { limit, actual });
                 }
             }
             Ok(())

@@ -6,7 +6,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use crate::capabilities::check_capabilities;
+use crate::capabilities::check_capabilities_measured;
 use crate::error::{Error, Violations};
 use crate::message::content::ContentKind;
 use crate::message::recipient::RecipientKind;
@@ -72,9 +72,19 @@ pub trait Channel: Send + Sync + 'static {
     fn validate(&self, message: &Message) -> Result<(), Error> {
         let info = self.info();
         let mut violations = Violations::new();
-        check_capabilities(info, message, &mut violations)?;
+        let measure = |text: &str| self.text_length(message, text);
+        check_capabilities_measured(info, message, &mut violations, &measure)?;
         self.check_rules(message, &mut violations)?;
         violations.into_result(&info.name)
+    }
+
+    /// The length of a text body of `message` as the platform counts it
+    /// against [`Capabilities::max_text_chars`]: by default its characters.
+    /// A platform that counts after parsing markup (Telegram's "after
+    /// entities parsing") measures it here.
+    fn text_length(&self, message: &Message, text: &str) -> usize {
+        let _ = message;
+        text.chars().count()
     }
 
     /// Sends a message that [`Channel::validate`] accepted; the receipt means

@@ -1344,6 +1344,10 @@ where
         self.channel.validate(message)
     }
 
+    fn text_length(&self, message: &Message, text: &str) -> usize {
+        self.channel.text_length(message, text)
+    }
+
     fn honours_idempotency_keys(&self) -> bool {
         self.keys
     }

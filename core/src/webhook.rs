@@ -908,6 +908,10 @@ impl crate::Channel for WindowPolicy {
         self.check(message)
     }
 
+    fn text_length(&self, message: &crate::Message, text: &str) -> usize {
+        self.inner.text_length(message, text)
+    }
+
     fn honours_idempotency_keys(&self) -> bool {
         self.inner.honours_idempotency_keys()
     }

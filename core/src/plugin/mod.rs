@@ -20,7 +20,7 @@ pub mod http;
 
 use std::time::Duration;
 
-pub use crate::capabilities::check_capabilities;
+pub use crate::capabilities::{check_capabilities, check_capabilities_measured};
 pub use crate::error::{is_http_url, PlatformError, Problem, Violations};
 pub use crate::message::extension::{ChannelData, ChannelPayload};
 pub use crate::registry::{
