@@ -120,14 +120,28 @@ fn parsed_chars(text: &str, parse_mode: Option<&str>) -> usize {
             n
         }
         Some("MarkdownV2") => {
-            let (mut n, mut escaped) = (0, false);
+            let (mut n, mut escaped, mut in_url, mut after_bracket) = (0, false, false, false);
             for c in text.chars() {
-                if escaped {
+                let closed_bracket = std::mem::take(&mut after_bracket);
+                if in_url {
+                    // A link's URL counts nothing; `\)` does not end it.
+                    if escaped {
+                        escaped = false;
+                    } else if c == '\\' {
+                        escaped = true;
+                    } else if c == ')' {
+                        in_url = false;
+                    }
+                } else if escaped {
                     escaped = false;
                     n += 1;
                 } else if c == '\\' {
                     escaped = true;
-                } else if !"*_~|`[]".contains(c) {
+                } else if c == '(' && closed_bracket {
+                    in_url = true;
+                } else if c == ']' {
+                    after_bracket = true;
+                } else if !"*_~|`[".contains(c) {
                     n += 1;
                 }
             }

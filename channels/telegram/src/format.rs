@@ -10,6 +10,8 @@
 //! assert_eq!(format!("*{}*", escape_markdown_v2("1+1=2!")), "*1\\+1\\=2\\!*");
 //! ```
 
+use crate::ParseMode;
+
 /// Escapes text for `parse_mode = HTML`: `<`, `>`, `&` (required by the
 /// Bot API outside tags and entities) and `"` (so that the text is also
 /// safe inside an `href="…"` attribute).
@@ -62,6 +64,85 @@ pub fn escape_markdown_v2_url(url: &str) -> String {
     escape_with(url, &[')', '\\'])
 }
 
+/// The length Telegram counts a text or caption by: its characters "after
+/// entities parsing", markup removed. HTML tags count nothing and an
+/// entity (`&amp;`) one character; in MarkdownV2 the formatting characters
+/// count nothing, an escaped character one, and a link's URL nothing.
+///
+/// ```
+/// use switchboard_telegram::format::visible_chars;
+/// use switchboard_telegram::ParseMode;
+/// assert_eq!(visible_chars("<b>Hi</b> &amp; bye", Some(ParseMode::Html)), 8);
+/// assert_eq!(visible_chars("*Hi* \\& [bye](https://x.example)", Some(ParseMode::MarkdownV2)), 8);
+/// assert_eq!(visible_chars("<b>Hi</b>", None), 9);
+/// ```
+pub fn visible_chars(text: &str, mode: Option<ParseMode>) -> usize {
+    match mode {
+        None => text.chars().count(),
+        Some(ParseMode::Html) => html_chars(text),
+        Some(ParseMode::MarkdownV2) => markdown_v2_chars(text),
+    }
+}
+
+fn html_chars(text: &str) -> usize {
+    let mut n = 0;
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        let skip = match c {
+            '<' => rest.find('>').map(|end| end + 1),
+            '&' => rest
+                .find(';')
+                .filter(|&end| {
+                    end > 1
+                        && rest[1..end]
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'#')
+                })
+                .map(|end| {
+                    n += 1;
+                    end + 1
+                }),
+            _ => None,
+        };
+        match skip {
+            Some(len) => rest = &rest[len..],
+            None => {
+                n += 1;
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+    }
+    n
+}
+
+fn markdown_v2_chars(text: &str) -> usize {
+    let (mut n, mut chars) = (0, text.chars().peekable());
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if chars.next().is_some() {
+                    n += 1;
+                }
+            }
+            ']' if chars.peek() == Some(&'(') => {
+                // Skip the link's URL up to its unescaped `)`.
+                while let Some(u) = chars.next() {
+                    match u {
+                        '\\' => {
+                            chars.next();
+                        }
+                        ')' => break,
+                        _ => {}
+                    }
+                }
+            }
+            '*' | '_' | '~' | '|' | '`' | '[' | ']' => {}
+            _ => n += 1,
+        }
+    }
+    n
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,6 +167,27 @@ mod tests {
             assert!(reserved.contains(chars.next().unwrap()));
         }
         assert_eq!(escape_markdown_v2("Order 1042 ready"), "Order 1042 ready");
+    }
+
+    #[test]
+    fn visible_length_ignores_markup_and_counts_entities_once() {
+        let html = Some(ParseMode::Html);
+        assert_eq!(
+            visible_chars("<a href=\"https://x.example\">shop</a>", html),
+            4
+        );
+        assert_eq!(visible_chars("a &lt; b &#60; c", html), 9);
+        assert_eq!(
+            visible_chars("a & b; c", html),
+            8,
+            "a bare & is a character"
+        );
+        assert_eq!(visible_chars("<unclosed", html), 9);
+        let md = Some(ParseMode::MarkdownV2);
+        assert_eq!(visible_chars("__u__ ||s|| ~x~ `c`", md), 7);
+        assert_eq!(visible_chars(&escape_markdown_v2("1+1=2!"), md), 6);
+        assert_eq!(visible_chars("[a](https://x.example/\\)z) b", md), 3);
+        assert_eq!(visible_chars("trailing \\", md), 9);
     }
 
     #[test]

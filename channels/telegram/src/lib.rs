@@ -216,6 +216,11 @@ impl Channel for Telegram {
         validate::check(&self.info.name, message, v)
     }
 
+    /// Telegram counts a text "after entities parsing": without its markup.
+    fn text_length(&self, message: &Message, text: &str) -> usize {
+        format::visible_chars(text, validate::parse_mode(message))
+    }
+
     async fn send_validated(&self, message: &Message) -> Result<Receipt, Error> {
         // Telegram's answers and reqwest's errors may name the URL, which
         // holds the token.

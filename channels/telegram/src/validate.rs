@@ -7,7 +7,9 @@ use switchboard::{
     Notification, ReplyButtons, SenderAction, SenderActionKind,
 };
 
-use crate::model::{TelegramContent, TelegramFile, TelegramOptions};
+use crate::format::visible_chars;
+use crate::model::{ParseMode, TelegramContent, TelegramFile, TelegramOptions};
+use crate::PLATFORM;
 
 /// `sendMessage.text`: "1-4096 characters after entities parsing".
 pub const MAX_TEXT_CHARS: usize = 4096;
@@ -22,14 +24,44 @@ pub const MAX_CALLBACK_DATA_BYTES: usize = 64;
 /// `sendContact.vcard`: "0-2048 bytes".
 pub const MAX_VCARD_BYTES: usize = 2048;
 
+/// The parse mode of `message` (none when its options do not decode; the
+/// rules report that).
+pub(crate) fn parse_mode(message: &Message) -> Option<ParseMode> {
+    message
+        .extensions
+        .get::<TelegramOptions>(PLATFORM)
+        .ok()
+        .flatten()
+        .and_then(|o| o.parse_mode)
+}
+
+/// At most `limit` characters after entity parsing.
+fn max_visible(
+    field: impl FnOnce() -> String,
+    text: &str,
+    limit: usize,
+    mode: Option<ParseMode>,
+    v: &mut Violations,
+) {
+    // A text of at most `limit` bytes has at most `limit` characters.
+    if text.len() <= limit {
+        return;
+    }
+    let actual = visible_chars(text, mode);
+    if actual > limit {
+        v.push(field(), Problem::TooLong { limit, actual });
+    }
+}
+
 /// Every rule of `message` that Telegram documents.
 pub(crate) fn check(channel: &str, message: &Message, v: &mut Violations) -> Result<(), Error> {
     check_chat_id(&message.to.id, v);
     check_options(message, v);
     message.extensions.get::<TelegramOptions>(channel)?;
+    let mode = parse_mode(message);
     match &message.content {
-        Content::Text(_) => {} // core checks 1..=4096 from the capabilities
-        Content::Media(m) => check_media(m, v),
+        Content::Text(_) => {} // core checks 1..=4096 with `Channel::text_length`
+        Content::Media(m) => check_media(m, mode, v),
         Content::Location(l) => check_location(l, v),
         Content::Contacts(c) => check_contacts(c, v),
         Content::Reaction(r) => {
@@ -43,12 +75,12 @@ pub(crate) fn check(channel: &str, message: &Message, v: &mut Violations) -> Res
                 );
             }
         }
-        Content::ReplyButtons(b) => check_buttons(b, v),
-        Content::ChoiceList(l) => check_choices(l, v),
+        Content::ReplyButtons(b) => check_buttons(b, mode, v),
+        Content::ChoiceList(l) => check_choices(l, mode, v),
         Content::SenderAction(a) => check_sender_action(channel, a, v)?,
         Content::Channel(c) => match &*c.decode::<TelegramContent>(channel)? {
-            TelegramContent::Voice(f) => check_file("voice", f, v),
-            TelegramContent::Animation(f) => check_file("animation", f, v),
+            TelegramContent::Voice(f) => check_file("voice", f, mode, v),
+            TelegramContent::Animation(f) => check_file("animation", f, mode, v),
             TelegramContent::ChatAction(_) => {}
         },
         other => {
@@ -132,13 +164,19 @@ fn check_source(field: &str, source: &MediaSource, v: &mut Violations) {
     }
 }
 
-fn check_caption(field: &str, caption: Option<&str>, v: &mut Violations) {
+fn check_caption(field: &str, caption: Option<&str>, mode: Option<ParseMode>, v: &mut Violations) {
     if let Some(caption) = caption {
-        v.max_chars(|| format!("{field}.caption"), caption, MAX_CAPTION_CHARS);
+        max_visible(
+            || format!("{field}.caption"),
+            caption,
+            MAX_CAPTION_CHARS,
+            mode,
+            v,
+        );
     }
 }
 
-fn check_media(m: &Media, v: &mut Violations) {
+fn check_media(m: &Media, mode: Option<ParseMode>, v: &mut Violations) {
     let field = m.kind.as_str();
     check_source(field, &m.source, v);
     if m.kind == MediaKind::Sticker && m.caption.is_some() {
@@ -149,7 +187,7 @@ fn check_media(m: &Media, v: &mut Violations) {
             },
         );
     } else {
-        check_caption(field, m.caption.as_deref(), v);
+        check_caption(field, m.caption.as_deref(), mode, v);
     }
     if m.filename.is_some() {
         v.push(
@@ -161,9 +199,9 @@ fn check_media(m: &Media, v: &mut Violations) {
     }
 }
 
-fn check_file(field: &str, f: &TelegramFile, v: &mut Violations) {
+fn check_file(field: &str, f: &TelegramFile, mode: Option<ParseMode>, v: &mut Violations) {
     check_source(field, &f.source, v);
-    check_caption(field, f.caption.as_deref(), v);
+    check_caption(field, f.caption.as_deref(), mode, v);
 }
 
 /// `sendLocation` takes a pin; `sendVenue` needs both `title` and `address`.
@@ -256,8 +294,16 @@ fn no_header_or_footer(kind: &str, header: Option<&str>, footer: Option<&str>, v
 
 /// Reply buttons are an inline keyboard, one button per row; the button id
 /// is its `callback_data`.
-fn check_buttons(b: &ReplyButtons, v: &mut Violations) {
-    v.required_max_chars(|| "reply_buttons.body".into(), &b.body, MAX_TEXT_CHARS);
+fn check_buttons(b: &ReplyButtons, mode: Option<ParseMode>, v: &mut Violations) {
+    if v.required(|| "reply_buttons.body".into(), &b.body) {
+        max_visible(
+            || "reply_buttons.body".into(),
+            &b.body,
+            MAX_TEXT_CHARS,
+            mode,
+            v,
+        );
+    }
     no_header_or_footer("reply_buttons", b.header.as_deref(), b.footer.as_deref(), v);
     if b.buttons.is_empty() {
         v.push("reply_buttons.buttons", Problem::Required);
@@ -273,8 +319,16 @@ fn check_buttons(b: &ReplyButtons, v: &mut Violations) {
 
 /// A choice list is an inline keyboard, one choice per row; Telegram shows
 /// the choices directly, so the list's button label has no counterpart.
-fn check_choices(l: &ChoiceList, v: &mut Violations) {
-    v.required_max_chars(|| "choice_list.body".into(), &l.body, MAX_TEXT_CHARS);
+fn check_choices(l: &ChoiceList, mode: Option<ParseMode>, v: &mut Violations) {
+    if v.required(|| "choice_list.body".into(), &l.body) {
+        max_visible(
+            || "choice_list.body".into(),
+            &l.body,
+            MAX_TEXT_CHARS,
+            mode,
+            v,
+        );
+    }
     no_header_or_footer("choice_list", l.header.as_deref(), l.footer.as_deref(), v);
     if l.sections.iter().all(|s| s.rows.is_empty()) {
         v.push("choice_list.sections", Problem::Required);

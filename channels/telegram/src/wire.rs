@@ -237,8 +237,8 @@ pub(crate) fn request(
                 },
             )
         }
-        Content::ReplyButtons(b) => encode("sendMessage", &head.with(buttons(b))),
-        Content::ChoiceList(l) => encode("sendMessage", &head.with(choices(l))),
+        Content::ReplyButtons(b) => encode("sendMessage", &head.with(buttons(b, parse_mode))),
+        Content::ChoiceList(l) => encode("sendMessage", &head.with(choices(l, parse_mode))),
         Content::SenderAction(_) => {
             encode("sendChatAction", &head.with(Action { action: "typing" }))
         }
@@ -328,10 +328,10 @@ fn keyboard<'a>(buttons: impl Iterator<Item = (&'a str, &'a str)>) -> InlineKeyb
     }
 }
 
-fn buttons(b: &ReplyButtons) -> Text<'_> {
+fn buttons(b: &ReplyButtons, parse_mode: Option<ParseMode>) -> Text<'_> {
     Text {
         text: &b.body,
-        parse_mode: None,
+        parse_mode,
         link_preview_options: None,
         reply_markup: Some(keyboard(
             b.buttons.iter().map(|b| (b.title.as_str(), b.id.as_str())),
@@ -339,10 +339,10 @@ fn buttons(b: &ReplyButtons) -> Text<'_> {
     }
 }
 
-fn choices(l: &ChoiceList) -> Text<'_> {
+fn choices(l: &ChoiceList, parse_mode: Option<ParseMode>) -> Text<'_> {
     Text {
         text: &l.body,
-        parse_mode: None,
+        parse_mode,
         link_preview_options: None,
         reply_markup: Some(keyboard(
             l.sections

@@ -11,7 +11,8 @@ use switchboard::{
     SenderAction, SenderActionKind,
 };
 use switchboard_telegram::{
-    TelegramContent, TelegramFile, MAX_CALLBACK_DATA_BYTES, MAX_CAPTION_CHARS, MAX_VCARD_BYTES,
+    ParseMode, TelegramContent, TelegramFile, TelegramOptions, MAX_CALLBACK_DATA_BYTES,
+    MAX_CAPTION_CHARS, MAX_VCARD_BYTES,
 };
 
 fn bot() -> Arc<dyn Channel> {
@@ -59,6 +60,45 @@ fn text_is_4096_characters() {
         Problem::TooLong {
             limit: 4096,
             actual: 4097
+        }
+    );
+}
+
+#[test]
+fn lengths_are_counted_after_entity_parsing() {
+    let html = TelegramOptions::new().parse_mode(ParseMode::Html);
+    let bold = |n: usize| format!("<b>{}</b> &amp;", "ж".repeat(n));
+    // 4094 + " &" = 4096 visible characters, 4107 with the markup.
+    let at = Message::text(to(), bold(4094)).with_extension(html.clone());
+    assert!(violations(&at).is_empty());
+    let over = Message::text(to(), bold(4095)).with_extension(html.clone());
+    assert_eq!(
+        only(&over, "text.body"),
+        Problem::TooLong {
+            limit: 4096,
+            actual: 4097
+        }
+    );
+    // Without a parse mode the tags are text and count.
+    assert_eq!(
+        only(&Message::text(to(), bold(4094)), "text.body"),
+        Problem::TooLong {
+            limit: 4096,
+            actual: 4107
+        }
+    );
+    let md = TelegramOptions::new().parse_mode(ParseMode::MarkdownV2);
+    let caption = |n: usize| format!("*{}*", "\\.".repeat(n));
+    let photo = |n: usize| {
+        msg(Media::image_url("https://example.com/a.png").caption(caption(n)))
+            .with_extension(md.clone())
+    };
+    assert!(violations(&photo(1024)).is_empty());
+    assert_eq!(
+        only(&photo(1025), "image.caption"),
+        Problem::TooLong {
+            limit: 1024,
+            actual: 1025
         }
     );
 }
