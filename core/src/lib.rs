@@ -37,6 +37,8 @@ pub mod server;
 pub mod webhook;
 
 #[cfg(feature = "delivery")]
+pub mod compose;
+#[cfg(feature = "delivery")]
 pub mod delivery;
 
 pub use crate::channel::{AcceptanceStatus, Capabilities, Channel, ChannelInfo, Receipt};
