@@ -651,13 +651,22 @@ fn send_blocking(
     channel: Arc<dyn Channel>,
     message: Message,
 ) -> PyResult<PyReceipt> {
+    let inner = run_blocking(py, async move { channel.send(&message).await })?;
+    Ok(PyReceipt { inner })
+}
+
+/// Runs `work` on the process runtime without the GIL; Ctrl-C aborts it.
+fn run_blocking<T: Send + 'static>(
+    py: Python<'_>,
+    work: impl std::future::Future<Output = Result<T, switchboard::Error>> + Send + 'static,
+) -> PyResult<T> {
     let rt = runtime()?;
-    let mut task = rt.spawn(async move { channel.send(&message).await });
+    let mut task = rt.spawn(work);
     loop {
         let waited = py
             .detach(|| rt.block_on(async { tokio::time::timeout(SIGNAL_CHECK, &mut task).await }));
         match waited {
-            Ok(Ok(result)) => return result.map(|inner| PyReceipt { inner }).map_err(py_err),
+            Ok(Ok(result)) => return result.map_err(py_err),
             Ok(Err(join)) => {
                 return Err(PyRuntimeError::new_err(format!(
                     "the send task failed: {join}"
@@ -974,8 +983,169 @@ impl PySwitchboard {
         send_awaitable(py, ch, message.inner.clone())
     }
 
+    /// Adds (or moves) the customer ``customer``'s address on ``platform``.
+    fn link_customer(
+        &self,
+        customer: &str,
+        platform: &str,
+        recipient: PyRef<'_, PyRecipient>,
+    ) -> PyResult<()> {
+        use switchboard::compose::Directory;
+        self.inner
+            .customers()
+            .link(customer, platform, recipient.inner.clone())
+            .map_err(py_err)
+    }
+
+    /// The customer ``customer`` and their addresses, or None.
+    fn customer(&self, py: Python<'_>, customer: &str) -> PyResult<Py<PyAny>> {
+        use switchboard::compose::Directory;
+        let found = self.inner.customers().customer(customer).map_err(py_err)?;
+        to_python(py, &found)
+    }
+
+    /// Learns from an inbound event (a dict of ``parse_webhook``): its
+    /// sender's window opens, and an unknown sender becomes a customer.
+    fn observe(&self, py: Python<'_>, event: &Bound<'_, PyAny>) -> PyResult<()> {
+        use switchboard::compose::Directory;
+        let event: switchboard::webhook::Event = from_python(py, event, "event")?;
+        self.inner.window_tracker().observe(&event);
+        self.inner.customers().observe(&event).map_err(py_err)
+    }
+
+    /// Sends ``message`` along the route ``route`` (a ``[routes.NAME]``
+    /// table): failover by its policy. Blocking.
+    fn send_routed(
+        &self,
+        py: Python<'_>,
+        route: &str,
+        message: PyRef<'_, PyMessage>,
+    ) -> PyResult<PyRoutedReceipt> {
+        let board = self.inner.clone();
+        let (route, message) = (route.to_string(), message.inner.clone());
+        let sent = run_blocking(py, async move { board.send_routed(&route, &message).await })?;
+        PyRoutedReceipt::new(py, sent)
+    }
+
+    /// Sends ``message`` along the route of the first ``[[rules]]`` entry
+    /// it matches (phone prefix, recipient kind, or ``tag``). Blocking.
+    #[pyo3(signature = (message, tag=None))]
+    fn send_by_rules(
+        &self,
+        py: Python<'_>,
+        message: PyRef<'_, PyMessage>,
+        tag: Option<String>,
+    ) -> PyResult<PyRoutedReceipt> {
+        let board = self.inner.clone();
+        let message = message.inner.clone();
+        let sent = run_blocking(py, async move {
+            board.send_by_rules(&message, tag.as_deref()).await
+        })?;
+        PyRoutedReceipt::new(py, sent)
+    }
+
+    /// Sends ``content`` to the customer ``customer`` along the route
+    /// ``route``: where they have an address, open windows first. Blocking.
+    fn send_to_customer(
+        &self,
+        py: Python<'_>,
+        route: &str,
+        customer: &str,
+        content: &Bound<'_, PyAny>,
+    ) -> PyResult<PyRoutedReceipt> {
+        let board = self.inner.clone();
+        let content = content_from(py, content)?;
+        let (route, customer) = (route.to_string(), customer.to_string());
+        let sent = run_blocking(py, async move {
+            board.send_to_customer(&route, &customer, content).await
+        })?;
+        PyRoutedReceipt::new(py, sent)
+    }
+
+    /// Sends ``content`` to the customer over each of the named channels on
+    /// which they have an address, at once: a list of ``(channel, Receipt
+    /// or Error)``, in order. Blocking.
+    fn broadcast_to_customer(
+        &self,
+        py: Python<'_>,
+        channels: Vec<String>,
+        customer: &str,
+        content: &Bound<'_, PyAny>,
+    ) -> PyResult<Vec<(String, Py<PyAny>)>> {
+        let board = self.inner.clone();
+        let content = content_from(py, content)?;
+        let customer = customer.to_string();
+        let results = run_blocking(py, async move {
+            let channels = channels
+                .iter()
+                .map(|name| board.channel(name).cloned())
+                .collect::<Result<Vec<_>, _>>()?;
+            switchboard::compose::broadcast_to_customer(
+                &channels,
+                board.customers().as_ref(),
+                &customer,
+                &content,
+            )
+            .await
+        })?;
+        results
+            .into_iter()
+            .map(|(name, result)| {
+                let value = match result {
+                    Ok(inner) => Py::new(py, PyReceipt { inner })?.into_any(),
+                    Err(e) => py_err(e).into_value(py).into_any(),
+                };
+                Ok((name, value))
+            })
+            .collect()
+    }
+
     fn __repr__(&self) -> String {
         format!("<Switchboard channels={:?}>", self.inner.names())
+    }
+}
+
+/// What a routed send did: the delivering channel's receipt, and every
+/// attempt on the way (dicts: channel, account, action, error, error_kind).
+#[pyclass(module = "switchboard", name = "RoutedReceipt", frozen)]
+struct PyRoutedReceipt {
+    #[pyo3(get)]
+    receipt: Py<PyReceipt>,
+    #[pyo3(get)]
+    account: String,
+    #[pyo3(get)]
+    attempts: Py<PyAny>,
+}
+
+impl PyRoutedReceipt {
+    fn new(py: Python<'_>, sent: switchboard::compose::RoutedReceipt) -> PyResult<Self> {
+        Ok(PyRoutedReceipt {
+            receipt: Py::new(
+                py,
+                PyReceipt {
+                    inner: sent.receipt,
+                },
+            )?,
+            account: sent.account,
+            attempts: to_python(py, &sent.attempts)?,
+        })
+    }
+}
+
+#[pymethods]
+impl PyRoutedReceipt {
+    /// The name of the channel that delivered.
+    #[getter]
+    fn channel(&self) -> String {
+        self.receipt.get().inner.channel.clone()
+    }
+
+    fn __repr__(&self) -> String {
+        let r = &self.receipt.get().inner;
+        format!(
+            "<RoutedReceipt channel={:?} message_id={:?}>",
+            r.channel, r.message_id
+        )
     }
 }
 
@@ -1453,6 +1623,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyReceipt>()?;
     m.add_class::<PyChannel>()?;
     m.add_class::<PySwitchboard>()?;
+    m.add_class::<PyRoutedReceipt>()?;
     m.add_class::<PyEmulator>()?;
     m.add_class::<PyWebhookServer>()?;
     m.add_function(wrap_pyfunction!(shutdown, m)?)?;
