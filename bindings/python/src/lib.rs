@@ -1105,6 +1105,79 @@ impl PySwitchboard {
     }
 }
 
+/// The channel sets of many tenants, built from each one's configuration
+/// the first time it is used::
+///
+///     tenants = Tenants(lambda tenant: load_toml_for(tenant))  # None: unknown
+///     tenants.send("acme", "support", message)
+#[pyclass(module = "switchboard", name = "Tenants", frozen)]
+struct PyTenants {
+    inner: Arc<switchboard::compose::Tenants>,
+}
+
+#[pymethods]
+impl PyTenants {
+    /// ``configs(tenant)`` returns the tenant's TOML configuration, or None
+    /// for an unknown tenant.
+    #[new]
+    fn new(configs: Py<PyAny>) -> Self {
+        let provider = move |tenant: &str| -> Result<Option<String>, switchboard::Error> {
+            Python::attach(|py| {
+                configs
+                    .call1(py, (tenant,))
+                    .and_then(|v| v.extract::<Option<String>>(py))
+                    .map_err(|e| {
+                        switchboard::Error::config(format!(
+                            "the configuration of tenant `{tenant}` could not be read: {e}"
+                        ))
+                    })
+            })
+        };
+        PyTenants {
+            inner: Arc::new(switchboard::compose::Tenants::new(provider)),
+        }
+    }
+
+    /// The channels of ``tenant`` (a Switchboard), built on first use.
+    fn get(&self, py: Python<'_>, tenant: &str) -> PyResult<PySwitchboard> {
+        let inner = py.detach(|| self.inner.get(tenant)).map_err(py_err)?;
+        Ok(PySwitchboard {
+            inner: (*inner).clone(),
+        })
+    }
+
+    /// Sends ``message`` through ``tenant``'s channel ``channel``. Blocking.
+    fn send(
+        &self,
+        py: Python<'_>,
+        tenant: &str,
+        channel: &str,
+        message: PyRef<'_, PyMessage>,
+    ) -> PyResult<PyReceipt> {
+        let tenants = self.inner.clone();
+        let (tenant, channel, message) = (
+            tenant.to_string(),
+            channel.to_string(),
+            message.inner.clone(),
+        );
+        let inner = run_blocking(py, async move {
+            let board = tenants.get(&tenant)?;
+            board.send(&channel, &message).await
+        })?;
+        Ok(PyReceipt { inner })
+    }
+
+    /// Drops ``tenant``'s channels: the next use rebuilds them.
+    fn forget(&self, tenant: &str) {
+        self.inner.forget(tenant);
+    }
+
+    /// How many tenants are built.
+    fn built(&self) -> usize {
+        self.inner.built()
+    }
+}
+
 /// What a routed send did: the delivering channel's receipt, and every
 /// attempt on the way (dicts: channel, account, action, error, error_kind).
 #[pyclass(module = "switchboard", name = "RoutedReceipt", frozen)]
@@ -1624,6 +1697,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyChannel>()?;
     m.add_class::<PySwitchboard>()?;
     m.add_class::<PyRoutedReceipt>()?;
+    m.add_class::<PyTenants>()?;
     m.add_class::<PyEmulator>()?;
     m.add_class::<PyWebhookServer>()?;
     m.add_function(wrap_pyfunction!(shutdown, m)?)?;

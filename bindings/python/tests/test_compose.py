@@ -157,3 +157,27 @@ route = "wa"
         assert sent.channel == "telegram"
         with pytest.raises(sb.ConfigError, match="no rule matches"):
             b.send_by_rules(sb.Message.text(sb.Recipient.user_id(CHAT), "hi"))
+
+
+def test_tenants_are_built_lazily() -> None:
+    with sb.Emulator() as emulator:
+        config = emulator.config_toml()
+        asked: list = []
+
+        def configs(tenant: str):
+            asked.append(tenant)
+            return config if tenant.startswith("shop-") else None
+
+        tenants = sb.Tenants(configs)
+        assert tenants.built() == 0
+        for i in range(3):
+            tenants.send(f"shop-{i}", "telegram", sb.Message.text(sb.Recipient.user_id(CHAT), "hi"))
+        tenants.send("shop-0", "telegram", sb.Message.text(sb.Recipient.user_id(CHAT), "again"))
+        assert tenants.built() == 3 and asked == ["shop-0", "shop-1", "shop-2"]
+        assert tenants.get("shop-1").names() == sorted(["messenger", "smsgate", "telegram", "whatsapp"])
+        with pytest.raises(sb.ConfigError, match="no tenant `nobody`"):
+            tenants.get("nobody")
+        with pytest.raises(sb.ConfigError, match="could not be read"):
+            sb.Tenants(lambda t: 1 / 0).get("x")
+        tenants.forget("shop-0")
+        assert tenants.built() == 2

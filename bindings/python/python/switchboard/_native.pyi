@@ -14,6 +14,7 @@ __all__ = [
     "Recipient",
     "RoutedReceipt",
     "Switchboard",
+    "Tenants",
     "WebhookServer",
     "WhatsApp",
     "__version__",
@@ -143,6 +144,16 @@ class Switchboard:
     def broadcast_to_customer(
         self, channels: List[str], customer: str, content: Any
     ) -> List[Tuple[str, Union[Receipt, BaseException]]]: ...
+
+@final
+class Tenants:
+    """The channel sets of many tenants, built on first use."""
+
+    def __new__(cls, configs: Callable[[str], Optional[str]]) -> Tenants: ...
+    def get(self, tenant: str) -> Switchboard: ...
+    def send(self, tenant: str, channel: str, message: Message) -> Receipt: ...
+    def forget(self, tenant: str) -> None: ...
+    def built(self) -> int: ...
 
 @final
 class RoutedReceipt:
