@@ -132,10 +132,17 @@ impl pyo3_async_runtimes::generic::Runtime for ProcessRuntime {
     where
         F: FnOnce() + Send + 'static,
     {
+        // Counted like every task that attaches to Python: at exit the
+        // interpreter waits for it, and a late one does not run at all.
+        let guarded = move || {
+            if let Some(_work) = PythonWork::begin() {
+                f();
+            }
+        };
         match runtime() {
-            Ok(rt) => Box::pin(rt.spawn_blocking(f)),
+            Ok(rt) => Box::pin(rt.spawn_blocking(guarded)),
             // As in `spawn_here`: a thread of its own rather than a panic.
-            Err(_) => spawn_here(async move { f() }),
+            Err(_) => spawn_here(async move { guarded() }),
         }
     }
 }
@@ -293,8 +300,10 @@ fn from_python<T: DeserializeOwned>(
     let refuse = |field: String, reason: String| {
         let field = if field.is_empty() || field == "." {
             what.to_string()
-        } else {
+        } else if what == "settings" {
             field
+        } else {
+            format!("{what}.{field}")
         };
         if what == "settings" {
             let message = format!("invalid setting `{field}`: {reason}");
@@ -465,7 +474,43 @@ fn content_from(py: Python<'_>, content: &Bound<'_, PyAny>) -> PyResult<switchbo
     } else {
         content.clone()
     };
-    from_python(py, &data, "content")
+    from_python(py, &data, "content").map_err(|e| precise_content_error(py, &data).unwrap_or(e))
+}
+
+/// The content's error naming the field inside it: serde reports errors in
+/// an internally tagged enum at the enum itself (`content`), so the
+/// variant's own type is decoded again to find the path.
+fn precise_content_error(py: Python<'_>, data: &Bound<'_, PyAny>) -> Option<PyErr> {
+    use serde_json::Value;
+    fn probe<T: DeserializeOwned>(value: &Value) -> Option<(String, String)> {
+        serde_path_to_error::deserialize::<_, T>(value)
+            .err()
+            .map(|e| (e.path().to_string(), e.into_inner().to_string()))
+    }
+    let value: Value = from_python(py, data, "content").ok()?;
+    let mut object = value.as_object()?.clone();
+    let kind = object.remove("type")?;
+    let inner = Value::Object(object);
+    let (path, reason) = match kind.as_str()? {
+        "text" => probe::<switchboard::Text>(&inner),
+        "media" => probe::<switchboard::Media>(&inner),
+        "location" => probe::<switchboard::Location>(&inner),
+        "contacts" => probe::<switchboard::Contacts>(&inner),
+        "reaction" => probe::<switchboard::Reaction>(&inner),
+        "reply_buttons" => probe::<switchboard::ReplyButtons>(&inner),
+        "choice_list" => probe::<switchboard::ChoiceList>(&inner),
+        "sender_action" => probe::<switchboard::SenderAction>(&inner),
+        _ => None,
+    }?;
+    let field = if path.is_empty() || path == "." {
+        "content".to_string()
+    } else {
+        format!("content.{path}")
+    };
+    let problem = switchboard::plugin::Problem::Invalid { reason };
+    Some(py_err(switchboard::Error::invalid(vec![
+        switchboard::Violation::new(field, problem),
+    ])))
 }
 
 #[pymethods]
