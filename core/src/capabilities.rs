@@ -68,6 +68,7 @@ pub fn check_capabilities_measured(
     } else {
         check_recipient_id(&message.to.id, violations);
     }
+    check_ceilings(message, violations);
     match &message.content {
         Content::Channel(content) if content.channel() != info.platform => Err(Error::unsupported(
             &info.name,
@@ -102,6 +103,75 @@ pub fn check_capabilities_measured(
 /// issue (page-scoped ids are about 16 digits), so that a runaway value is
 /// refused naming `to` instead of being uploaded and refused by the server.
 pub const MAX_RECIPIENT_ID_CHARS: usize = 1024;
+
+/// The longest URL sent for a media file, when the platform documents no
+/// limit: this library's own ceiling, the request-line size most HTTP
+/// servers accept (8 KiB), so that a runaway value is refused naming its
+/// field instead of uploaded and refused without one.
+pub const MAX_URL_CHARS: usize = 8192;
+
+/// The longest value of a neutral field no platform documents a limit for
+/// (a file name, a place's name or address, a callback string): this
+/// library's own ceiling, far above any real value.
+pub const MAX_UNDOCUMENTED_CHARS: usize = 4096;
+
+/// Ceilings on the neutral fields no platform bounds: ids at
+/// [`MAX_RECIPIENT_ID_CHARS`], URLs at [`MAX_URL_CHARS`], other texts at
+/// [`MAX_UNDOCUMENTED_CHARS`]. Channels check the documented limits (which
+/// are lower) in their own rules.
+fn check_ceilings(message: &Message, v: &mut Violations) {
+    let o = &message.options;
+    let ids = [
+        ("reply_to", o.reply_to.as_deref()),
+        ("idempotency_key", o.idempotency_key.as_deref()),
+    ];
+    for (field, value) in ids {
+        if let Some(value) = value {
+            v.max_chars(|| field.into(), value, MAX_RECIPIENT_ID_CHARS);
+        }
+    }
+    if let Some(data) = &o.callback_data {
+        v.max_chars(|| "callback_data".into(), data, MAX_UNDOCUMENTED_CHARS);
+    }
+    match &message.content {
+        Content::Media(m) => {
+            let field = m.kind.as_str();
+            match &m.source {
+                crate::MediaSource::Url(url) => {
+                    v.max_chars(|| format!("{field}.link"), url, MAX_URL_CHARS)
+                }
+                crate::MediaSource::Id(id) => {
+                    v.max_chars(|| format!("{field}.id"), id, MAX_RECIPIENT_ID_CHARS)
+                }
+            }
+            if let Some(name) = &m.filename {
+                v.max_chars(|| format!("{field}.filename"), name, MAX_UNDOCUMENTED_CHARS);
+            }
+        }
+        Content::Location(l) => {
+            for (field, value) in [("location.name", &l.name), ("location.address", &l.address)] {
+                if let Some(value) = value {
+                    v.max_chars(|| field.into(), value, MAX_UNDOCUMENTED_CHARS);
+                }
+            }
+        }
+        Content::Reaction(r) => v.max_chars(
+            || "reaction.message_id".into(),
+            &r.message_id,
+            MAX_RECIPIENT_ID_CHARS,
+        ),
+        Content::SenderAction(a) => {
+            if let Some(id) = &a.message_id {
+                v.max_chars(
+                    || "sender_action.message_id".into(),
+                    id,
+                    MAX_RECIPIENT_ID_CHARS,
+                );
+            }
+        }
+        _ => {}
+    }
+}
 
 /// A recipient id that is not a phone number: at most
 /// [`MAX_RECIPIENT_ID_CHARS`], no control characters. (It may be empty:
@@ -180,6 +250,87 @@ mod tests {
         assert!(problems("").is_empty());
         assert_eq!(problems("12\r\n34").len(), 1);
         assert_eq!(problems("ab\0").len(), 1);
+    }
+
+    fn ceiling_violations(message: &Message) -> Vec<(String, Problem)> {
+        let mut v = Violations::new();
+        check_ceilings(message, &mut v);
+        v.as_slice()
+            .iter()
+            .map(|v| (v.field.clone(), v.problem.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn undocumented_fields_have_ceilings_at_the_boundary() {
+        use crate::message::content::{Location, Media, Reaction};
+        use crate::Recipient;
+        let to = || Recipient::user_id("1");
+        let too_long = |limit: usize| Problem::TooLong {
+            limit,
+            actual: limit + 1,
+        };
+        type Make = Box<dyn Fn(usize) -> Message>;
+        let cases: Vec<(Make, &str, usize)> = vec![
+            (
+                Box::new(move |n| Message::text(to(), "hi").reply_to("1".repeat(n))),
+                "reply_to",
+                MAX_RECIPIENT_ID_CHARS,
+            ),
+            (
+                Box::new(move |n| Message::text(to(), "hi").idempotency_key("k".repeat(n))),
+                "idempotency_key",
+                MAX_RECIPIENT_ID_CHARS,
+            ),
+            (
+                Box::new(move |n| Message::text(to(), "hi").callback_data("c".repeat(n))),
+                "callback_data",
+                MAX_UNDOCUMENTED_CHARS,
+            ),
+            (
+                Box::new(move |n| {
+                    let url = format!("https://e.example/{}", "a".repeat(n - 18));
+                    Message::new(to(), Media::image_url(url))
+                }),
+                "image.link",
+                MAX_URL_CHARS,
+            ),
+            (
+                Box::new(move |n| Message::new(to(), Media::document_id("9".repeat(n)))),
+                "document.id",
+                MAX_RECIPIENT_ID_CHARS,
+            ),
+            (
+                Box::new(move |n| {
+                    Message::new(to(), Media::document_id("9").filename("f".repeat(n)))
+                }),
+                "document.filename",
+                MAX_UNDOCUMENTED_CHARS,
+            ),
+            (
+                Box::new(move |n| {
+                    Message::new(to(), Location::new(1.0, 2.0).address("a".repeat(n)))
+                }),
+                "location.address",
+                MAX_UNDOCUMENTED_CHARS,
+            ),
+            (
+                Box::new(move |n| Message::new(to(), Reaction::new("m".repeat(n), "👍"))),
+                "reaction.message_id",
+                MAX_RECIPIENT_ID_CHARS,
+            ),
+        ];
+        for (make, field, limit) in cases {
+            assert!(
+                ceiling_violations(&make(limit)).is_empty(),
+                "{field} at its ceiling"
+            );
+            assert_eq!(
+                ceiling_violations(&make(limit + 1)),
+                [(field.to_string(), too_long(limit))],
+                "{field} one over"
+            );
+        }
     }
 
     fn problems(number: &str) -> usize {

@@ -82,11 +82,26 @@ def test_non_finite_numbers_and_wrong_types_are_validation_errors() -> None:
         for bad in (float("nan"), float("inf"), float("-inf")):
             with pytest.raises(sb.ValidationError) as info:
                 wa.send(sb.Message(to, Location(latitude=bad, longitude=1.0)))
-            assert info.value.violations[0]["field"] == "latitude"
+            assert info.value.violations[0]["field"] == "content.latitude"
             assert "finite" in info.value.violations[0]["reason"]
         with pytest.raises(sb.ValidationError) as info:
             wa.send(sb.Message(to, Text(body=5)))  # type: ignore[arg-type]
         assert "expected a string" in str(info.value)
+        assert info.value.violations[0]["field"] == "content.body"
+        wrong = [
+            ({"type": "reply_buttons", "body": "x", "buttons": [{"id": 1, "title": "t"}]}, "content.buttons[0].id"),
+            ({"type": "media", "kind": "image", "source": {"url": 3}}, "content.source.url"),
+            ({"type": "location", "latitude": "north", "longitude": 1.0}, "content.latitude"),
+            ({"type": "choice_list", "body": "b", "button": "x", "sections": [{"rows": [{"id": "a"}]}]},
+             "content.sections[0].rows[0]"),
+        ]
+        for content, field in wrong:
+            with pytest.raises(sb.ValidationError) as info:
+                sb.Message(to, content)
+            assert info.value.violations[0]["field"] == field, info.value
+        with pytest.raises(sb.ValidationError) as info:
+            sb.Message(to, sb.Text("hi"), notification="loud")
+        assert info.value.violations[0]["field"] == "notification"
         assert emulator.request_count("whatsapp") == 0
 
 

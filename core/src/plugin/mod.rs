@@ -20,7 +20,10 @@ pub mod http;
 
 use std::time::Duration;
 
-pub use crate::capabilities::{check_capabilities, check_capabilities_measured};
+pub use crate::capabilities::{
+    check_capabilities, check_capabilities_measured, MAX_PHONE_DIGITS, MAX_RECIPIENT_ID_CHARS,
+    MAX_UNDOCUMENTED_CHARS, MAX_URL_CHARS,
+};
 pub use crate::error::{is_http_url, PlatformError, Problem, Violations};
 pub use crate::message::extension::{ChannelData, ChannelPayload};
 pub use crate::registry::{
