@@ -94,6 +94,14 @@ async fn exiting() {
 /// webhook events not yet handed to Python are dropped (the receiver is
 /// at-most-once, as at any exit), awaitables still in flight end quietly, and the handler calls already running finish first. Without
 /// this, a thread attaching to a finalizing interpreter aborts the process.
+/// Runs the ``switchboard`` command line (``argv`` with the program name
+/// first) and returns its exit code: the console script and
+/// ``python -m switchboard``.
+#[pyfunction(name = "_cli")]
+fn cli(py: Python<'_>, argv: Vec<String>) -> i32 {
+    py.detach(|| switchboard_cli::run(argv))
+}
+
 #[pyfunction(name = "_shutdown")]
 fn shutdown(py: Python<'_>) {
     use std::sync::atomic::Ordering::SeqCst;
@@ -1746,6 +1754,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyEmulator>()?;
     m.add_class::<PyWebhookServer>()?;
     m.add_function(wrap_pyfunction!(shutdown, m)?)?;
+    m.add_function(wrap_pyfunction!(cli, m)?)?;
     m.add_function(wrap_pyfunction!(verify_signature, m)?)?;
     m.add_function(wrap_pyfunction!(handshake, m)?)?;
     m.add_function(wrap_pyfunction!(parse_webhook, m)?)?;

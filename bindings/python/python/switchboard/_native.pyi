@@ -18,6 +18,7 @@ __all__ = [
     "WebhookServer",
     "WhatsApp",
     "__version__",
+    "_cli",
     "_shutdown",
     "handshake",
     "parse_webhook",
@@ -25,6 +26,8 @@ __all__ = [
 ]
 
 __version__: str
+
+def _cli(argv: List[str]) -> int: ...
 
 @final
 class Recipient:
