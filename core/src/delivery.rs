@@ -791,8 +791,10 @@ where
         let inner = self.inner.clone();
         let layer = self.layer.clone();
         Box::pin(async move {
+            let started = Instant::now();
             let slot = layer.wait(&message).await?;
-            let result = inner.oneshot(message).await;
+            let waited = started.elapsed();
+            let result = PACED.scope(Some(waited), inner.oneshot(message)).await;
             drop(slot);
             result
         })
@@ -979,10 +981,24 @@ pub fn mask(recipient: &str) -> String {
 }
 
 /// A `tracing` span per attempt: channel, masked recipient, attempt, and on
-/// completion the message id or the error kind.
+/// completion the message id or the error kind. It also records the
+/// attempt in the [`metrics`](https://docs.rs/metrics) facade (a no-op
+/// until an application installs a recorder, e.g. a Prometheus exporter),
+/// named after OpenTelemetry's messaging conventions:
+///
+/// - `messaging.client.sent.messages` (counter; `messaging.system`,
+///   `switchboard.channel`, `outcome` = `accepted` | `failed`, `error.type`);
+/// - `messaging.client.operation.duration` (histogram, seconds);
+/// - `switchboard.delivery.retries` (counter: attempts after the first);
+/// - `switchboard.delivery.pacing.wait` (histogram, seconds the rate limits
+///   held the send).
+///
+/// The handles are registered when the stack is built: install the
+/// recorder before building channels.
 #[derive(Clone)]
 pub struct TraceLayer {
     channel: Arc<str>,
+    platform: Arc<str>,
 }
 
 impl TraceLayer {
@@ -990,7 +1006,15 @@ impl TraceLayer {
     pub fn new(channel: &str) -> Self {
         TraceLayer {
             channel: Arc::from(channel),
+            platform: Arc::from(""),
         }
+    }
+
+    /// Labels the metrics with the channel's platform (`messaging.system`).
+    #[must_use]
+    pub fn platform(mut self, platform: &str) -> Self {
+        self.platform = Arc::from(platform);
+        self
     }
 }
 
@@ -1001,6 +1025,7 @@ impl<S> Layer<S> for TraceLayer {
         Trace {
             inner,
             channel: self.channel.clone(),
+            metrics: Arc::new(SendMetrics::new(&self.platform, &self.channel)),
         }
     }
 }
@@ -1010,6 +1035,64 @@ impl<S> Layer<S> for TraceLayer {
 pub struct Trace<S> {
     inner: S,
     channel: Arc<str>,
+    metrics: Arc<SendMetrics>,
+}
+
+/// The metric handles of one channel's stack (see [`TraceLayer`]),
+/// registered once so that an attempt allocates nothing for them.
+struct SendMetrics {
+    labels: [(&'static str, String); 2],
+    accepted: metrics::Counter,
+    duration: metrics::Histogram,
+    retries: metrics::Counter,
+    pacing: metrics::Histogram,
+}
+
+impl SendMetrics {
+    fn new(platform: &str, channel: &str) -> Self {
+        let labels = [
+            ("messaging.system", platform.to_string()),
+            ("switchboard.channel", channel.to_string()),
+        ];
+        let sent = |outcome: &'static str, error: &'static str| {
+            let mut l = labels.to_vec();
+            l.push(("outcome", outcome.to_string()));
+            l.push(("error.type", error.to_string()));
+            metrics::counter!("messaging.client.sent.messages", &l)
+        };
+        SendMetrics {
+            accepted: sent("accepted", ""),
+            duration: metrics::histogram!("messaging.client.operation.duration", &labels),
+            retries: metrics::counter!("switchboard.delivery.retries", &labels),
+            pacing: metrics::histogram!("switchboard.delivery.pacing.wait", &labels),
+            labels,
+        }
+    }
+
+    /// Records one attempt.
+    fn record(&self, result: &Result<Receipt, Error>, took: Duration) {
+        match result {
+            Ok(_) => self.accepted.increment(1),
+            Err(e) => {
+                let mut l = self.labels.to_vec();
+                l.push(("outcome", "failed".to_string()));
+                l.push(("error.type", e.kind().as_str().to_string()));
+                metrics::counter!("messaging.client.sent.messages", &l).increment(1);
+            }
+        }
+        self.duration.record(took.as_secs_f64());
+        if current_attempt() > 1 {
+            self.retries.increment(1);
+        }
+        if let Ok(Some(waited)) = PACED.try_with(|w| *w) {
+            self.pacing.record(waited.as_secs_f64());
+        }
+    }
+}
+
+tokio::task_local! {
+    /// How long the rate limits held the send in progress.
+    static PACED: Option<Duration>;
 }
 
 impl<S> Service<Arc<Message>> for Trace<S>
@@ -1035,9 +1118,12 @@ where
             outcome = tracing::field::Empty,
         );
         let fut = self.inner.call(message);
+        let metrics = self.metrics.clone();
         Box::pin(
             async move {
+                let started = Instant::now();
                 let result = fut.await;
+                metrics.record(&result, started.elapsed());
                 let span = tracing::Span::current();
                 match &result {
                     Ok(r) => {
@@ -1179,7 +1265,7 @@ impl Delivery {
             )
             .option_layer(self.retry.clone().map(RetryLayer::new))
             .option_layer(limited.then(|| RateLimitLayer::new(self.limits.clone())))
-            .layer(TraceLayer::new(&name))
+            .layer(TraceLayer::new(&name).platform(&info.platform))
             .option_layer(self.timeout.map(TimeoutLayer))
             .option_layer(self.concurrency.map(ConcurrencyLimitLayer::new))
             .service(ChannelService(self.channel.clone()))

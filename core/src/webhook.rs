@@ -1035,6 +1035,17 @@ pub mod service {
         }
     }
 
+    /// Counts a webhook event (`switchboard.webhook.events`: `messaging.system`,
+    /// `outcome` = `accepted` | `duplicate`).
+    fn count_event(event: &Event, outcome: &'static str) {
+        metrics::counter!(
+            "switchboard.webhook.events",
+            "messaging.system" => event.platform.clone(),
+            "outcome" => outcome
+        )
+        .increment(1);
+    }
+
     /// Authenticates and parses a delivery, or the answer refusing it.
     fn accept(
         config: &WebhookConfig,
@@ -1043,10 +1054,13 @@ pub mod service {
     ) -> Result<Vec<Event>, (StatusCode, String)> {
         if let Err(e) = config.auth.verify(headers, body) {
             tracing::warn!(error = %e, "webhook refused");
+            metrics::counter!("switchboard.webhook.refusals", "reason" => "authentication")
+                .increment(1);
             return Err((StatusCode::UNAUTHORIZED, e.to_string()));
         }
         (config.parse)(body).map_err(|e| {
             tracing::warn!(error = %e, "webhook payload refused");
+            metrics::counter!("switchboard.webhook.refusals", "reason" => "payload").increment(1);
             (StatusCode::BAD_REQUEST, e.to_string())
         })
     }
@@ -1069,8 +1083,10 @@ pub mod service {
         for event in events {
             if !config.seen.first_time(&event.id) {
                 tracing::debug!(id = %event.id, "duplicate webhook event skipped");
+                count_event(&event, "duplicate");
                 continue;
             }
+            count_event(&event, "accepted");
             if let Some(t) = &config.tracker {
                 t.observe(&event);
             }
@@ -1108,8 +1124,10 @@ pub mod service {
         for event in events {
             if config.seen.seen(&event.id) {
                 tracing::debug!(id = %event.id, "duplicate webhook event skipped");
+                count_event(&event, "duplicate");
                 continue;
             }
+            count_event(&event, "accepted");
             if let Some(t) = &config.tracker {
                 t.observe(&event);
             }

@@ -46,6 +46,8 @@ fn ci() -> Result<(), String> {
     // A clean checkout gains nothing from incremental caches; they only take
     // disk space, which CI machines may have little of.
     std::env::set_var("CARGO_INCREMENTAL", "0");
+    // The CLI's progress-bar test runs the command in a real terminal.
+    ensure_program("tmux", "tmux")?;
     run(
         "cargo fmt --check",
         cargo().args(["fmt", "--all", "--", "--check"]),
@@ -79,6 +81,26 @@ fn ci() -> Result<(), String> {
         ]),
     )?;
     python()
+}
+
+/// Installs the Debian `package` when `program` is missing (CI machines
+/// run as root with apt reachable); fails naming it otherwise.
+fn ensure_program(program: &str, package: &str) -> Result<(), String> {
+    let found = Command::new(program)
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if found {
+        return Ok(());
+    }
+    run(
+        &format!("apt-get update (to install {package})"),
+        Command::new("apt-get").args(["update", "-qq"]),
+    )?;
+    run(
+        &format!("apt-get install {package}"),
+        Command::new("apt-get").args(["install", "-y", "-qq", package]),
+    )
 }
 
 /// The virtualenv of the Python tests: `target/python-venv`.

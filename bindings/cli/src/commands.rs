@@ -44,7 +44,7 @@ pub(crate) async fn dispatch(command: Command) -> i32 {
     }
 }
 
-fn usage(message: impl Into<String>) -> Error {
+pub(crate) fn usage(message: impl Into<String>) -> Error {
     Error::config(message)
 }
 
@@ -148,12 +148,12 @@ fn channels(as_json: bool) -> Result<(), Error> {
 
 // ---------------------------------------------------------------- messages
 
-fn board(config: &Path) -> Result<Switchboard, Error> {
+pub(crate) fn board(config: &Path) -> Result<Switchboard, Error> {
     Switchboard::from_config(config)
 }
 
 /// `KIND:ID`, or an id of the channel's first recipient kind.
-fn recipient(channel: &Arc<dyn Channel>, to: &str) -> Result<Recipient, Error> {
+pub(crate) fn recipient(channel: &Arc<dyn Channel>, to: &str) -> Result<Recipient, Error> {
     if let Some((kind, id)) = to.split_once(':') {
         if let Some(kind) = RecipientKind::ALL.into_iter().find(|k| k.as_str() == kind) {
             return Ok(Recipient::new(kind, id));
@@ -200,7 +200,24 @@ fn message_file(path: &Path, to: Option<Recipient>, fill_only: bool) -> Result<M
     })
 }
 
+/// Serves the metrics recorded from now on at `addr` (Prometheus text).
+pub(crate) fn serve_metrics(addr: Option<std::net::SocketAddr>) -> Result<(), Error> {
+    let Some(addr) = addr else { return Ok(()) };
+    metrics_exporter_prometheus::PrometheusBuilder::new()
+        .with_http_listener(addr)
+        .install()
+        .map_err(|e| usage(format!("cannot serve metrics on {addr}: {e}")))?;
+    eprintln!("switchboard: metrics on http://{addr}/metrics");
+    Ok(())
+}
+
 async fn send(args: SendArgs) -> i32 {
+    if let Err(e) = serve_metrics(args.metrics_addr) {
+        return fail(&e);
+    }
+    if let Some(path) = &args.recipients {
+        return crate::bulk::send_all(&args, path).await;
+    }
     match build_and_send(&args).await {
         Ok(receipt) => {
             if args.json {
@@ -402,6 +419,7 @@ fn configure(emulator: &Emulator, args: &EmulatorArgs) -> Result<(), Error> {
 // ---------------------------------------------------------------- webhooks
 
 async fn listen(args: ListenArgs) -> Result<(), Error> {
+    serve_metrics(args.metrics_addr)?;
     let registry = Registry::discover()?;
     let support = registry.webhooks(&args.platform)?;
     let mut secrets = WebhookSecrets::new(&args.platform);

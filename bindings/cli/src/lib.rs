@@ -20,6 +20,7 @@
 //! the command line, as `env:VAR` or `file:PATH` — never a literal, which
 //! would stay in the shell history — and are never printed.
 
+mod bulk;
 mod commands;
 
 use std::ffi::OsString;
@@ -119,9 +120,21 @@ struct SendArgs {
     /// A key that is never sent twice (through the delivery stack).
     #[arg(long)]
     idempotency_key: Option<String>,
-    /// Print the receipt as JSON.
+    /// Print the receipt as JSON (with --recipients: one JSON line per send).
     #[arg(long)]
     json: bool,
+    /// Bulk: a CSV file of recipients, one per line (`to[,text]`; a header
+    /// line `to,text` is skipped), each sent the --text (or its own text)
+    /// through the channel's delivery stack, with progress on stderr.
+    #[arg(long, conflicts_with_all = ["to", "message"])]
+    recipients: Option<PathBuf>,
+    /// Bulk: sends in flight at once.
+    #[arg(long, default_value_t = 8)]
+    concurrency: usize,
+    /// Serve Prometheus metrics on this address while running
+    /// (e.g. 127.0.0.1:9464).
+    #[arg(long)]
+    metrics_addr: Option<std::net::SocketAddr>,
 }
 
 #[derive(Debug, Args)]
@@ -205,6 +218,9 @@ struct ListenArgs {
     /// POST each event (JSON) to this URL too.
     #[arg(long)]
     forward: Option<String>,
+    /// Serve Prometheus metrics on this address while running.
+    #[arg(long)]
+    metrics_addr: Option<std::net::SocketAddr>,
 }
 
 /// Runs the command line `args` (the program name first) and returns the

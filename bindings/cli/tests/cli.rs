@@ -385,3 +385,173 @@ fn completions_are_printed_for_a_shell() {
     assert!(stdout(&o).contains("switchboard"));
     assert!(stdout(&o).contains("validate"));
 }
+
+/// A configuration for the in-process `emulator`, written to a scratch file.
+fn config_for(emulator: &Emulator, name: &str) -> String {
+    let path = scratch(name).join("switchboard.toml");
+    std::fs::write(&path, emulator.config_toml()).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+fn recipients(name: &str, rows: &[String]) -> String {
+    let path = scratch(name).join("recipients.csv");
+    std::fs::write(&path, format!("to,text\n{}\n", rows.join("\n"))).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bulk_send_reports_progress_failures_by_kind_and_metrics() {
+    let emulator = Emulator::start().await.unwrap();
+    emulator.set_latency("telegram", Some(Duration::from_millis(40)));
+    let config = config_for(&emulator, "bulk");
+    let mut rows: Vec<String> = (0..40).map(|i| format!("{}", 100_000 + i)).collect();
+    rows.push("not-a-chat".into());
+    rows.push("200001,Your own text".into());
+    let file = recipients("bulk", &rows);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let child = Command::new(BIN)
+        .args([
+            "send",
+            "-c",
+            &config,
+            "--channel",
+            "telegram",
+            "--recipients",
+            &file,
+            "--text",
+            "Sale starts now",
+            "--concurrency",
+            "2",
+            "--metrics-addr",
+            &addr,
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The metrics endpoint serves the send counters while the run goes on.
+    let url = format!("http://{addr}/metrics");
+    let mut scraped = String::new();
+    for _ in 0..200 {
+        if let Ok(r) = reqwest::get(&url).await {
+            scraped = r.text().await.unwrap_or_default();
+            if scraped.contains("messaging_client_sent_messages") {
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert!(
+        scraped.contains("messaging_client_sent_messages{"),
+        "{scraped}"
+    );
+    assert!(
+        scraped.contains("messaging_system=\"telegram\""),
+        "{scraped}"
+    );
+    assert!(
+        scraped.contains("messaging_client_operation_duration"),
+        "{scraped}"
+    );
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "one recipient was refused: {err}"
+    );
+    assert!(
+        err.contains("progress: "),
+        "plain progress lines when not on a terminal: {err}"
+    );
+    assert!(
+        err.contains("done: 41 sent, 1 failed (invalid_message: 1)"),
+        "{err}"
+    );
+    let records = emulator.records_for("telegram", None);
+    assert_eq!(records.len(), 41);
+    assert!(records.iter().any(|r| r.body["text"] == "Your own text"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_progress_bar_advances_in_a_real_terminal() {
+    let tmux = Command::new("tmux").arg("-V").output();
+    assert!(
+        tmux.is_ok_and(|o| o.status.success()),
+        "tmux is needed (.ci/run installs it)"
+    );
+    let emulator = Emulator::start().await.unwrap();
+    emulator.set_latency("telegram", Some(Duration::from_millis(60)));
+    let config = config_for(&emulator, "tmux");
+    let rows: Vec<String> = (0..60).map(|i| format!("{}", 300_000 + i)).collect();
+    let file = recipients("tmux", &rows);
+    let session = format!("sb-progress-{}", std::process::id());
+    let command = format!("{BIN} send -c {config} --channel telegram --recipients {file} --text hi --concurrency 1; sleep 30");
+    let started = Command::new("tmux")
+        .args([
+            "new-session",
+            "-d",
+            "-x",
+            "160",
+            "-y",
+            "10",
+            "-s",
+            &session,
+            &command,
+        ])
+        .status()
+        .unwrap();
+    assert!(started.success());
+    struct Kill(String);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = Command::new("tmux")
+                .args(["kill-session", "-t", &self.0])
+                .status();
+        }
+    }
+    let _kill = Kill(session.clone());
+    let capture = || {
+        let o = Command::new("tmux")
+            .args(["capture-pane", "-p", "-t", &session])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let position = |screen: &str| -> Option<u64> {
+        let at = screen.find("/60 sent")?;
+        screen[..at]
+            .rsplit(|c: char| !c.is_ascii_digit())
+            .next()?
+            .parse()
+            .ok()
+    };
+    let mut seen = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        let screen = capture();
+        if let Some(p) = position(&screen) {
+            if seen.last() != Some(&p) {
+                seen.push(p);
+            }
+        }
+        if screen.contains("done: 60 sent") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+    assert!(seen.len() >= 3, "the bar advanced: {seen:?}\n{}", capture());
+    assert!(seen.windows(2).all(|w| w[0] < w[1]), "{seen:?}");
+    assert!(
+        capture().contains("done: 60 sent, 0 failed"),
+        "{}",
+        capture()
+    );
+}
