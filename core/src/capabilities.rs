@@ -149,6 +149,7 @@ fn check_ceilings(message: &Message, v: &mut Violations) {
             }
         }
         Content::Location(l) => {
+            check_coordinates(l, v);
             for (field, value) in [("location.name", &l.name), ("location.address", &l.address)] {
                 if let Some(value) = value {
                     v.max_chars(|| field.into(), value, MAX_UNDOCUMENTED_CHARS);
@@ -170,6 +171,19 @@ fn check_ceilings(message: &Message, v: &mut Violations) {
             }
         }
         _ => {}
+    }
+}
+
+/// Latitude in -90..=90 and longitude in -180..=180 degrees, finite: a pin
+/// on Earth, whatever the platform.
+fn check_coordinates(l: &crate::Location, v: &mut Violations) {
+    if !(l.latitude.is_finite() && (-90.0..=90.0).contains(&l.latitude)) {
+        let reason = format!("{} is not a latitude in -90..=90", l.latitude);
+        v.push("location.latitude", Problem::Invalid { reason });
+    }
+    if !(l.longitude.is_finite() && (-180.0..=180.0).contains(&l.longitude)) {
+        let reason = format!("{} is not a longitude in -180..=180", l.longitude);
+        v.push("location.longitude", Problem::Invalid { reason });
     }
 }
 

@@ -90,6 +90,52 @@ pub trait WebhookAuth: Send + Sync + 'static {
     }
 }
 
+/// Authentication by a shared token the platform sends back in a header
+/// (Telegram's `X-Telegram-Bot-Api-Secret-Token`, many gateways'), compared
+/// in constant time; an empty token is refused when built.
+///
+/// ```
+/// use switchboard::webhook::{HeaderToken, WebhookAuth};
+/// use switchboard::Secret;
+/// let auth = HeaderToken::new("x-hook-token", Secret::new("s3cret")).unwrap();
+/// let mut headers = std::collections::HashMap::new();
+/// headers.insert("x-hook-token".to_string(), "s3cret".to_string());
+/// assert!(auth.verify(&headers, b"{}").is_ok());
+/// headers.insert("x-hook-token".to_string(), "guess".to_string());
+/// assert!(auth.verify(&headers, b"{}").is_err());
+/// assert!(HeaderToken::new("x-hook-token", Secret::new("")).is_err());
+/// ```
+#[derive(Debug)]
+pub struct HeaderToken {
+    header: &'static str,
+    token: crate::Secret,
+}
+
+impl HeaderToken {
+    /// Deliveries must carry `token` in `header` (any case).
+    pub fn new(header: &'static str, token: crate::Secret) -> Result<Self, crate::Error> {
+        if token.is_empty() {
+            return Err(crate::Error::config(format!(
+                "the webhook token sent in {header} is empty"
+            )));
+        }
+        Ok(HeaderToken { header, token })
+    }
+}
+
+impl WebhookAuth for HeaderToken {
+    fn verify(&self, headers: &dyn Headers, _: &[u8]) -> Result<(), WebhookError> {
+        let given = headers
+            .header(self.header)
+            .ok_or(WebhookError::MissingSignature)?;
+        if constant_time_eq(given.as_bytes(), self.token.expose().as_bytes()) {
+            Ok(())
+        } else {
+            Err(WebhookError::InvalidSignature)
+        }
+    }
+}
+
 /// Compares two secrets in time that depends only on their lengths.
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     use subtle::ConstantTimeEq;

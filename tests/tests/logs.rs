@@ -1,25 +1,10 @@
 //! Tokens never appear in logs, even at TRACE level with every dependency's
 //! events (hyper, reqwest, axum) captured.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use switchboard::{Message, Registry};
+use switchboard_emulator::canned::LogCapture;
 use switchboard_emulator::Emulator;
 use switchboard_tests as _;
-
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 /// The plugin's secret setting (the token).
 fn secret_key(plugin: &switchboard::plugin::ChannelPlugin) -> &'static str {
@@ -33,7 +18,7 @@ fn secret_key(plugin: &switchboard::plugin::ChannelPlugin) -> &'static str {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tokens_never_appear_in_trace_logs() {
-    let capture = Capture::default();
+    let capture = LogCapture::default();
     let writer = capture.clone();
     tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
@@ -62,7 +47,7 @@ async fn tokens_never_appear_in_trace_logs() {
         let err = bad.send(&Message::text(to, "hi")).await.unwrap_err();
         tracing::error!(error = %err, debug = ?err, "send failed");
     }
-    let logs = String::from_utf8_lossy(&capture.0.lock().unwrap()).to_string();
+    let logs = capture.text();
     assert!(
         logs.contains("send failed"),
         "the capture works: {} bytes: {}",

@@ -312,14 +312,7 @@ async fn emulator(args: EmulatorArgs) -> Result<(), Error> {
     let addr = std::net::SocketAddr::from(([127, 0, 0, 1], args.port));
     let emulator = Emulator::start_on(addr).await?;
     configure(&emulator, &args)?;
-    println!("Switchboard emulator listening on {}", emulator.base_url());
-    for line in emulator.describe() {
-        println!("  {line}");
-    }
-    println!(
-        "\nA Switchboard configuration for it:\n\n{}",
-        emulator.config_toml()
-    );
+    println!("{}", emulator.banner());
     println!("Press Ctrl-C to stop.");
     let _ = std::io::stdout().flush();
     tokio::signal::ctrl_c()

@@ -114,20 +114,7 @@ impl GraphConfig {
         }
         let settings: Settings =
             ChannelConfig::new(config.name(), config.channel_type(), graph).deserialize()?;
-        let timeout = settings
-            .timeout_secs
-            .map(|secs| {
-                Duration::try_from_secs_f64(secs)
-                    .ok()
-                    .filter(|d| !d.is_zero())
-                    .ok_or_else(|| {
-                        Error::config(format!(
-                            "timeout_secs must be a positive number of seconds, got {secs}"
-                        ))
-                        .with_channel(config.name())
-                    })
-            })
-            .transpose()?;
+        let timeout = switchboard::plugin::timeout_setting(config.name(), settings.timeout_secs)?;
         let mut graph = GraphConfig::new(settings.access_token);
         if let Some(b) = settings.base_url {
             graph.base_url = b;

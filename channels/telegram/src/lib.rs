@@ -133,18 +133,8 @@ fn bot_id(token: &str) -> &str {
 }
 
 fn timeout(config: &ChannelConfig, secs: Option<f64>) -> Result<Duration, Error> {
-    let Some(secs) = secs else {
-        return Ok(http::DEFAULT_TIMEOUT);
-    };
-    Duration::try_from_secs_f64(secs)
-        .ok()
-        .filter(|d| !d.is_zero())
-        .ok_or_else(|| {
-            Error::config(format!(
-                "timeout_secs must be a positive number of seconds, got {secs}"
-            ))
-            .with_channel(config.name())
-        })
+    let timeout = switchboard::plugin::timeout_setting(config.name(), secs)?;
+    Ok(timeout.unwrap_or(http::DEFAULT_TIMEOUT))
 }
 
 impl FromChannelConfig for Telegram {
@@ -161,17 +151,8 @@ impl FromChannelConfig for Telegram {
             .with_channel(config.name()));
         }
         let capabilities = Capabilities::new()
-            .content_kinds([
-                ContentKind::Text,
-                ContentKind::Media,
-                ContentKind::Location,
-                ContentKind::Contacts,
-                ContentKind::Reaction,
-                ContentKind::ReplyButtons,
-                ContentKind::ChoiceList,
-                ContentKind::SenderAction,
-                ContentKind::Channel,
-            ])
+            // Every neutral kind, and its own (TelegramContent).
+            .content_kinds(ContentKind::ALL)
             .recipient_kinds([RecipientKind::UserId, RecipientKind::Group])
             .max_text_chars(MAX_TEXT_CHARS)
             .messages_per_second(MESSAGES_PER_SECOND)

@@ -205,23 +205,8 @@ fn check_file(field: &str, f: &TelegramFile, mode: Option<ParseMode>, v: &mut Vi
 }
 
 /// `sendLocation` takes a pin; `sendVenue` needs both `title` and `address`.
+/// (Core checks the coordinates.)
 fn check_location(l: &Location, v: &mut Violations) {
-    if !(l.latitude.is_finite() && (-90.0..=90.0).contains(&l.latitude)) {
-        v.push(
-            "location.latitude",
-            Problem::Invalid {
-                reason: format!("{} is not a latitude in -90..=90", l.latitude),
-            },
-        );
-    }
-    if !(l.longitude.is_finite() && (-180.0..=180.0).contains(&l.longitude)) {
-        v.push(
-            "location.longitude",
-            Problem::Invalid {
-                reason: format!("{} is not a longitude in -180..=180", l.longitude),
-            },
-        );
-    }
     match (&l.name, &l.address) {
         (Some(name), Some(address)) => {
             v.required(|| "location.name".into(), name);

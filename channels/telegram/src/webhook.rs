@@ -16,7 +16,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use switchboard::plugin::WebhookSecrets;
 use switchboard::webhook::{
-    constant_time_eq, Event, EventKind, Headers, InboundContent, InboundMedia, InboundMessage,
+    Event, EventKind, HeaderToken, Headers, InboundContent, InboundMedia, InboundMessage,
     InboundReaction, WebhookAuth, WebhookError,
 };
 use switchboard::{Error, MediaKind};
@@ -48,34 +48,25 @@ pub fn check_secret_token(token: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// Telegram's webhook authentication: the secret token, compared in
-/// constant time.
-pub struct SecretTokenAuth(switchboard::Secret);
-
-impl std::fmt::Debug for SecretTokenAuth {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_tuple("SecretTokenAuth").field(&self.0).finish()
-    }
-}
+/// Telegram's webhook authentication: the secret token in
+/// `X-Telegram-Bot-Api-Secret-Token`, compared in constant time.
+#[derive(Debug)]
+pub struct SecretTokenAuth(HeaderToken);
 
 impl SecretTokenAuth {
     /// Authentication by `token`, checked against `setWebhook`'s rules.
     pub fn new(token: switchboard::Secret) -> Result<Self, Error> {
         check_secret_token(token.expose())?;
-        Ok(SecretTokenAuth(token))
+        Ok(SecretTokenAuth(HeaderToken::new(
+            SECRET_TOKEN_HEADER,
+            token,
+        )?))
     }
 }
 
 impl WebhookAuth for SecretTokenAuth {
-    fn verify(&self, headers: &dyn Headers, _: &[u8]) -> Result<(), WebhookError> {
-        let given = headers
-            .header(SECRET_TOKEN_HEADER)
-            .ok_or(WebhookError::MissingSignature)?;
-        if constant_time_eq(given.as_bytes(), self.0.expose().as_bytes()) {
-            Ok(())
-        } else {
-            Err(WebhookError::InvalidSignature)
-        }
+    fn verify(&self, headers: &dyn Headers, body: &[u8]) -> Result<(), WebhookError> {
+        self.0.verify(headers, body)
     }
 }
 

@@ -5,31 +5,17 @@
 //! every kind, then greps every output for the token.
 
 use std::error::Error as _;
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use switchboard::delivery::Delivery;
 use switchboard::plugin::ChannelConfig;
 use switchboard::{Channel, ErrorKind, Message, Recipient, Registry};
-use switchboard_emulator::canned::{read_request, serve_canned};
+use switchboard_emulator::canned::{read_request, serve_canned, LogCapture};
 use switchboard_telegram::webhook::SecretTokenAuth;
 use tokio::io::AsyncWriteExt;
 
 const SECRET: &str = "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
 const TOKEN: &str = "110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
-
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 fn bot(base_url: &str, timeout_secs: f64) -> Arc<dyn Channel> {
     let mut settings = toml::Table::new();
@@ -108,7 +94,7 @@ fn assert_hidden(what: &str, shown: &[String]) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_token_in_the_url_never_leaks() {
-    let capture = Capture::default();
+    let capture = LogCapture::default();
     let writer = capture.clone();
     tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
@@ -189,7 +175,7 @@ async fn the_token_in_the_url_never_leaks() {
     let auth = SecretTokenAuth::new(switchboard::Secret::new(SECRET)).unwrap();
     assert_hidden("the webhook authentication", &[format!("{auth:?}")]);
 
-    let logs = String::from_utf8_lossy(&capture.0.lock().unwrap()).to_string();
+    let logs = capture.text();
     assert!(
         logs.contains("send failed: an unreachable host"),
         "the capture works"

@@ -125,22 +125,7 @@ pub(crate) fn check(
         Content::Text(_) => {}
         Content::Media(m) => check_media(dialect, m, options, v),
         Content::Location(l) => {
-            if !(l.latitude.is_finite() && (-90.0..=90.0).contains(&l.latitude)) {
-                v.push(
-                    "location.latitude",
-                    Problem::Invalid {
-                        reason: format!("{} is not a latitude in -90..=90", l.latitude),
-                    },
-                );
-            }
-            if !(l.longitude.is_finite() && (-180.0..=180.0).contains(&l.longitude)) {
-                v.push(
-                    "location.longitude",
-                    Problem::Invalid {
-                        reason: format!("{} is not a longitude in -180..=180", l.longitude),
-                    },
-                );
-            }
+            // Core checks the coordinates.
             // On-Premises: name and address are required (On-Premises reference).
             if !cloud {
                 v.required(

@@ -36,6 +36,23 @@ pub use async_trait::async_trait;
 
 use crate::error::{Error, ErrorKind};
 
+/// A channel's `timeout_secs` setting: a positive, finite number of seconds
+/// (fractions honoured), or `None` when not set.
+pub fn timeout_setting(channel: &str, secs: Option<f64>) -> Result<Option<Duration>, Error> {
+    secs.map(|secs| {
+        Duration::try_from_secs_f64(secs)
+            .ok()
+            .filter(|d| !d.is_zero())
+            .ok_or_else(|| {
+                Error::config(format!(
+                    "timeout_secs must be a positive number of seconds, got {secs}"
+                ))
+                .with_channel(channel)
+            })
+    })
+    .transpose()
+}
+
 /// The classification of an HTTP status when the body says nothing the
 /// channel understands: (kind, temporary, description).
 pub fn classify_status(status: u16) -> (ErrorKind, bool, &'static str) {

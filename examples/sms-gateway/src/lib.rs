@@ -37,8 +37,8 @@ use switchboard::plugin::{
     FromChannelConfig, Sample, Violations, WebhookSecrets, WebhookSupport,
 };
 use switchboard::webhook::{
-    constant_time_eq, DeliveryStatus, Event, EventKind, Headers, InboundContent, InboundMessage,
-    StatusUpdate, WebhookAuth, WebhookError, WindowRule,
+    DeliveryStatus, Event, EventKind, HeaderToken, InboundContent, InboundMessage, StatusUpdate,
+    WebhookAuth, WebhookError, WindowRule,
 };
 use switchboard::{
     register_channel, Capabilities, Channel, ChannelInfo, Content, ContentKind, Error, ErrorKind,
@@ -267,29 +267,10 @@ impl SmsGateway {
     }
 }
 
-/// The gateway's webhook authentication: a shared token in `X-Smsgate-Token`.
-#[derive(Debug)]
-pub struct TokenAuth(Secret);
-
-impl WebhookAuth for TokenAuth {
-    fn verify(&self, headers: &dyn Headers, _: &[u8]) -> Result<(), WebhookError> {
-        let given = headers
-            .header(TOKEN_HEADER)
-            .ok_or(WebhookError::MissingSignature)?;
-        if constant_time_eq(given.as_bytes(), self.0.expose().as_bytes()) {
-            Ok(())
-        } else {
-            Err(WebhookError::InvalidSignature)
-        }
-    }
-}
-
 fn token_auth(secrets: &WebhookSecrets) -> Result<Arc<dyn WebhookAuth>, Error> {
+    // A shared token in `X-Smsgate-Token`, compared in constant time.
     let token = secrets.get("webhook_token")?.clone();
-    if token.is_empty() {
-        return Err(Error::config("the webhook token is empty"));
-    }
-    Ok(Arc::new(TokenAuth(token)))
+    Ok(Arc::new(HeaderToken::new(TOKEN_HEADER, token)?))
 }
 
 #[derive(Deserialize)]

@@ -65,14 +65,7 @@ async fn serve(options: Options) -> Result<(), String> {
         emulator.enforce_window(platform, options.enforce_window);
         emulator.set_latency(platform, options.latency);
     }
-    println!("Switchboard emulator listening on {}", emulator.base_url());
-    for line in emulator.describe() {
-        println!("  {line}");
-    }
-    println!(
-        "\nA Switchboard configuration for it:\n\n{}",
-        emulator.config_toml()
-    );
+    println!("{}", emulator.banner());
     println!("Press Ctrl-C to stop.");
     tokio::signal::ctrl_c().await.map_err(|e| e.to_string())?;
     emulator.shutdown();

@@ -295,3 +295,30 @@ pub fn answered_code(answer: &serde_json::Value) -> i64 {
         .and_then(serde_json::Value::as_i64)
         .unwrap_or(-1)
 }
+
+/// A log writer that keeps everything written, for tests that grep logs
+/// (give `move || capture.clone()` to `tracing_subscriber`'s `with_writer`).
+#[derive(Clone, Default)]
+pub struct LogCapture(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl LogCapture {
+    /// Everything written so far, as text.
+    pub fn text(&self) -> String {
+        let bytes = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+}
+
+impl std::io::Write for LogCapture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}

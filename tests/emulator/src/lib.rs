@@ -587,6 +587,20 @@ impl Emulator {
         Ok(self.platform(platform)?.sample_recipient())
     }
 
+    /// What a standalone emulator prints when it starts: its address, every
+    /// endpoint with the credentials it accepts, and a ready configuration.
+    pub fn banner(&self) -> String {
+        let mut out = format!("Switchboard emulator listening on {}\n", self.base_url());
+        for line in self.describe() {
+            out.push_str("  ");
+            out.push_str(&line);
+            out.push('\n');
+        }
+        out.push_str("\nA Switchboard configuration for it:\n\n");
+        out.push_str(&self.config_toml());
+        out
+    }
+
     /// Lines describing every endpoint and the credentials it accepts.
     pub fn describe(&self) -> Vec<String> {
         self.platforms

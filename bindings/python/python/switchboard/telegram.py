@@ -16,7 +16,7 @@ Example::
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, Optional
+from typing import Any, ClassVar, Dict, Optional
 
 from .content import _clean
 
@@ -61,35 +61,33 @@ def _source(url: Optional[str], file_id: Optional[str]) -> Dict[str, str]:
 
 
 @dataclass
-class Voice:
+class _File:
+    """A file Telegram downloads from ``url`` or already has (``file_id``); caption ≤ 1024."""
+
+    url: Optional[str] = None
+    file_id: Optional[str] = None
+    caption: Optional[str] = None
+
+    _kind: ClassVar[str] = ""
+
+    def __post_init__(self) -> None:
+        _source(self.url, self.file_id)
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The dict form :class:`switchboard.Message` reads."""
+        return _channel(self._kind, _clean({"source": _source(self.url, self.file_id), "caption": self.caption}))
+
+
+class Voice(_File):
     """A voice note (``sendVoice``, OGG/Opus) by ``url`` or ``file_id``; caption ≤ 1024."""
 
-    url: Optional[str] = None
-    file_id: Optional[str] = None
-    caption: Optional[str] = None
-
-    def __post_init__(self) -> None:
-        _source(self.url, self.file_id)
-
-    def to_dict(self) -> Dict[str, Any]:
-        """The dict form :class:`switchboard.Message` reads."""
-        return _channel("voice", _clean({"source": _source(self.url, self.file_id), "caption": self.caption}))
+    _kind = "voice"
 
 
-@dataclass
-class Animation:
+class Animation(_File):
     """A GIF or silent video (``sendAnimation``) by ``url`` or ``file_id``; caption ≤ 1024."""
 
-    url: Optional[str] = None
-    file_id: Optional[str] = None
-    caption: Optional[str] = None
-
-    def __post_init__(self) -> None:
-        _source(self.url, self.file_id)
-
-    def to_dict(self) -> Dict[str, Any]:
-        """The dict form :class:`switchboard.Message` reads."""
-        return _channel("animation", _clean({"source": _source(self.url, self.file_id), "caption": self.caption}))
+    _kind = "animation"
 
 
 @dataclass
