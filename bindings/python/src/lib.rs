@@ -297,6 +297,36 @@ fn to_python<T: Serialize + ?Sized>(py: Python<'_>, value: &T) -> PyResult<Py<Py
     Ok(py.import("json")?.call_method1("loads", (text,))?.unbind())
 }
 
+/// Runs what an ``async def`` handler returned (its coroutine) to the end,
+/// on an event loop of this handler thread; anything else is done already.
+fn run_if_coroutine(py: Python<'_>, returned: Py<PyAny>) -> PyResult<()> {
+    let inspect = py.import("inspect")?;
+    if inspect
+        .call_method1("iscoroutine", (returned.bind(py),))?
+        .is_truthy()?
+    {
+        py.import("asyncio")?.call_method1("run", (returned,))?;
+    }
+    Ok(())
+}
+
+/// A string as Python's `repr` writes it (single quotes).
+fn py_str(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('\'');
+    for c in s.chars() {
+        match c {
+            '\'' => out.push_str("\\'"),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
 /// Plain Python data as a serde value. Data that does not fit raises the
 /// `switchboard` error naming the field: `ConfigError` for settings, else
 /// `ValidationError` (a NaN, an infinity, a string where a number belongs…).
@@ -684,11 +714,14 @@ impl PyReceipt {
 
     fn __repr__(&self) -> String {
         format!(
-            "Receipt(channel={:?}, message_id={:?}, recipient_id={:?}, status={:?})",
-            self.inner.channel,
-            self.inner.message_id,
-            self.inner.recipient_id,
-            self.inner.status.as_str()
+            "Receipt(channel={}, message_id={}, recipient_id={}, status={})",
+            py_str(&self.inner.channel),
+            py_str(&self.inner.message_id),
+            self.inner
+                .recipient_id
+                .as_deref()
+                .map_or("None".into(), py_str),
+            py_str(self.inner.status.as_str())
         )
     }
 }
@@ -759,6 +792,8 @@ struct PyChannel {
     /// The stack `with_delivery` built on this channel, with its settings:
     /// one per channel, so that its wrappers share keys and rate limits.
     delivered: Arc<Mutex<Option<DeliveryStack>>>,
+    /// Set by `close()`: sends are refused from then on.
+    closed: std::sync::atomic::AtomicBool,
 }
 
 /// A delivery stack and the settings it was built with.
@@ -769,7 +804,19 @@ impl PyChannel {
         PyChannel {
             inner,
             delivered: Arc::default(),
+            closed: std::sync::atomic::AtomicBool::new(false),
         }
+    }
+
+    /// The channel to send through, unless it was closed.
+    fn open_channel(&self) -> PyResult<Arc<dyn Channel>> {
+        if self.closed.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(py_err(
+                switchboard::Error::config("this channel was closed")
+                    .with_channel(&self.inner.info().name),
+            ));
+        }
+        Ok(self.inner.clone())
     }
 }
 
@@ -817,7 +864,20 @@ impl PyChannel {
 
     /// Name, platform, account and capabilities as a dict.
     fn info(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        to_python(py, self.inner.info())
+        let mut info = serde_json::to_value(self.inner.info())
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        // Durations in seconds, as Python counts them (not serde's {secs, nanos}).
+        if let Some(caps) = info.get_mut("capabilities").and_then(|c| c.as_object_mut()) {
+            for value in caps.values_mut() {
+                if let (Some(secs), Some(nanos)) = (
+                    value.get("secs").and_then(serde_json::Value::as_u64),
+                    value.get("nanos").and_then(serde_json::Value::as_u64),
+                ) {
+                    *value = serde_json::json!(secs as f64 + nanos as f64 / 1e9);
+                }
+            }
+        }
+        to_python(py, &info)
     }
 
     /// Checks every rule of the platform without sending; raises
@@ -828,7 +888,7 @@ impl PyChannel {
 
     /// Sends a message and returns its Receipt (blocking; the GIL is released).
     fn send(&self, py: Python<'_>, message: PyRef<'_, PyMessage>) -> PyResult<PyReceipt> {
-        send_blocking(py, self.inner.clone(), message.inner.clone())
+        send_blocking(py, self.open_channel()?, message.inner.clone())
     }
 
     /// Sends a message; returns an awaitable resolving to its Receipt.
@@ -837,7 +897,7 @@ impl PyChannel {
         py: Python<'py>,
         message: PyRef<'_, PyMessage>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        send_awaitable(py, self.inner.clone(), message.inner.clone())
+        send_awaitable(py, self.open_channel()?, message.inner.clone())
     }
 
     /// This channel behind the delivery layers: the platform's documented
@@ -888,10 +948,35 @@ impl PyChannel {
         }
     }
 
+    /// Refuses further sends through this object (``ConfigError``); the
+    /// connections close when the last channel sharing them goes.
+    fn close(&self) {
+        self.closed.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    fn __enter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    fn __exit__(
+        &self,
+        _kind: Option<&Bound<'_, PyAny>>,
+        _value: Option<&Bound<'_, PyAny>>,
+        _traceback: Option<&Bound<'_, PyAny>>,
+    ) -> bool {
+        self.close();
+        false
+    }
+
     fn __repr__(&self) -> String {
         let i = self.inner.info();
+        let delivery = if self.inner.honours_idempotency_keys() {
+            "delivery stack"
+        } else {
+            "no delivery stack: with_delivery() adds pacing, retries and keys"
+        };
         format!(
-            "<Channel {} ({}) account={}>",
+            "<Channel {} ({}) account={}; {delivery}>",
             i.name, i.platform, i.account
         )
     }
@@ -982,6 +1067,27 @@ fn duration(seconds: f64) -> PyResult<Duration> {
 #[pyclass(module = "switchboard", name = "Switchboard", frozen)]
 struct PySwitchboard {
     inner: switchboard::Switchboard,
+    /// Set by `close()`: sends are refused from then on.
+    closed: std::sync::atomic::AtomicBool,
+}
+
+impl PySwitchboard {
+    fn new(inner: switchboard::Switchboard) -> Self {
+        PySwitchboard {
+            inner,
+            closed: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    /// The switchboard to send through, unless it was closed.
+    fn live(&self) -> PyResult<switchboard::Switchboard> {
+        if self.closed.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(py_err(switchboard::Error::config(
+                "this switchboard was closed",
+            )));
+        }
+        Ok(self.inner.clone())
+    }
 }
 
 #[pymethods]
@@ -989,17 +1095,17 @@ impl PySwitchboard {
     /// Reads a TOML file and builds every channel it names.
     #[staticmethod]
     fn from_config(path: std::path::PathBuf) -> PyResult<Self> {
-        Ok(PySwitchboard {
-            inner: switchboard::Switchboard::from_config(path).map_err(py_err)?,
-        })
+        Ok(PySwitchboard::new(
+            switchboard::Switchboard::from_config(path).map_err(py_err)?,
+        ))
     }
 
     /// Builds every channel of a TOML text.
     #[staticmethod]
     fn from_toml(text: &str) -> PyResult<Self> {
-        Ok(PySwitchboard {
-            inner: switchboard::Switchboard::from_toml_str(text).map_err(py_err)?,
-        })
+        Ok(PySwitchboard::new(
+            switchboard::Switchboard::from_toml_str(text).map_err(py_err)?,
+        ))
     }
 
     /// The names of the configured channels.
@@ -1021,7 +1127,7 @@ impl PySwitchboard {
         channel: &str,
         message: PyRef<'_, PyMessage>,
     ) -> PyResult<PyReceipt> {
-        let ch = self.inner.channel(channel).map_err(py_err)?.clone();
+        let ch = self.live()?.channel(channel).map_err(py_err)?.clone();
         send_blocking(py, ch, message.inner.clone())
     }
 
@@ -1032,7 +1138,7 @@ impl PySwitchboard {
         channel: &str,
         message: PyRef<'_, PyMessage>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let ch = self.inner.channel(channel).map_err(py_err)?.clone();
+        let ch = self.live()?.channel(channel).map_err(py_err)?.clone();
         send_awaitable(py, ch, message.inner.clone())
     }
 
@@ -1074,7 +1180,7 @@ impl PySwitchboard {
         route: &str,
         message: PyRef<'_, PyMessage>,
     ) -> PyResult<PyRoutedReceipt> {
-        let board = self.inner.clone();
+        let board = self.live()?;
         let (route, message) = (route.to_string(), message.inner.clone());
         let sent = run_blocking(py, async move { board.send_routed(&route, &message).await })?;
         PyRoutedReceipt::new(py, sent)
@@ -1089,7 +1195,7 @@ impl PySwitchboard {
         message: PyRef<'_, PyMessage>,
         tag: Option<String>,
     ) -> PyResult<PyRoutedReceipt> {
-        let board = self.inner.clone();
+        let board = self.live()?;
         let message = message.inner.clone();
         let sent = run_blocking(py, async move {
             board.send_by_rules(&message, tag.as_deref()).await
@@ -1106,7 +1212,7 @@ impl PySwitchboard {
         customer: &str,
         content: &Bound<'_, PyAny>,
     ) -> PyResult<PyRoutedReceipt> {
-        let board = self.inner.clone();
+        let board = self.live()?;
         let content = content_from(py, content)?;
         let (route, customer) = (route.to_string(), customer.to_string());
         let sent = run_blocking(py, async move {
@@ -1125,7 +1231,7 @@ impl PySwitchboard {
         customer: &str,
         content: &Bound<'_, PyAny>,
     ) -> PyResult<Vec<(String, Py<PyAny>)>> {
-        let board = self.inner.clone();
+        let board = self.live()?;
         let content = content_from(py, content)?;
         let customer = customer.to_string();
         let results = run_blocking(py, async move {
@@ -1151,6 +1257,25 @@ impl PySwitchboard {
                 Ok((name, value))
             })
             .collect()
+    }
+
+    /// Refuses further sends through this object (``ConfigError``).
+    fn close(&self) {
+        self.closed.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    fn __enter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    fn __exit__(
+        &self,
+        _kind: Option<&Bound<'_, PyAny>>,
+        _value: Option<&Bound<'_, PyAny>>,
+        _traceback: Option<&Bound<'_, PyAny>>,
+    ) -> bool {
+        self.close();
+        false
     }
 
     fn __repr__(&self) -> String {
@@ -1194,9 +1319,7 @@ impl PyTenants {
     /// The channels of ``tenant`` (a Switchboard), built on first use.
     fn get(&self, py: Python<'_>, tenant: &str) -> PyResult<PySwitchboard> {
         let inner = py.detach(|| self.inner.get(tenant)).map_err(py_err)?;
-        Ok(PySwitchboard {
-            inner: (*inner).clone(),
-        })
+        Ok(PySwitchboard::new((*inner).clone()))
     }
 
     /// Sends ``message`` through ``tenant``'s channel ``channel``. Blocking.
@@ -1399,9 +1522,9 @@ impl PyEmulator {
     /// A Switchboard with one channel per platform, pointed at the emulator.
     fn switchboard(&self) -> PyResult<PySwitchboard> {
         self.with(|e| {
-            Ok(PySwitchboard {
-                inner: switchboard::Switchboard::from_toml_str(&e.config_toml()).map_err(py_err)?,
-            })
+            Ok(PySwitchboard::new(
+                switchboard::Switchboard::from_toml_str(&e.config_toml()).map_err(py_err)?,
+            ))
         })
     }
 
@@ -1640,15 +1763,19 @@ struct PyWebhookServer {
 
 #[pymethods]
 impl PyWebhookServer {
-    /// Starts serving at ``path`` on 127.0.0.1 (``port`` 0 picks a free one).
+    /// Starts serving at ``path`` on ``host`` (127.0.0.1 unless given;
+    /// ``port`` 0 picks a free one). ``handler`` is a function or an
+    /// ``async def``, called with each event.
     #[new]
-    #[pyo3(signature = (platform, *, handler, path="/webhook", port=0, **secrets))]
+    #[pyo3(signature = (platform, *, handler, path="/webhook", port=0, host="127.0.0.1", **secrets))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         platform: &str,
         handler: Py<PyAny>,
         path: &str,
         port: u16,
+        host: &str,
         secrets: Option<std::collections::HashMap<String, String>>,
     ) -> PyResult<Self> {
         use switchboard::webhook::service::{router, WebhookConfig};
@@ -1676,8 +1803,9 @@ impl PyWebhookServer {
                         return;
                     };
                     Python::attach(|py| {
-                        let result =
-                            to_python(py, &event).and_then(|e| handler.call1(py, (e,)).map(|_| ()));
+                        let result = to_python(py, &event)
+                            .and_then(|e| handler.call1(py, (e,)))
+                            .and_then(|r| run_if_coroutine(py, r));
                         if let Err(e) = result {
                             e.print(py);
                         }
@@ -1692,8 +1820,12 @@ impl PyWebhookServer {
         };
         let rt = runtime()?;
         let listener = py
-            .detach(|| rt.block_on(tokio::net::TcpListener::bind(("127.0.0.1", port))))
-            .map_err(|e| PyRuntimeError::new_err(format!("cannot listen: {e}")))?;
+            .detach(|| rt.block_on(tokio::net::TcpListener::bind((host, port))))
+            .map_err(|e| {
+                py_err(switchboard::Error::config(format!(
+                    "cannot listen on {host}:{port}: {e}"
+                )))
+            })?;
         let addr = listener
             .local_addr()
             .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;

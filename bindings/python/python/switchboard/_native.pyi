@@ -125,6 +125,9 @@ class Channel:
         timeout: Optional[float] = None,
         concurrency: Optional[int] = None,
     ) -> Channel: ...
+    def close(self) -> None: ...
+    def __enter__(self) -> Channel: ...
+    def __exit__(self, kind: object, value: object, traceback: object) -> bool: ...
 
 @final
 class Switchboard:
@@ -147,6 +150,9 @@ class Switchboard:
     def broadcast_to_customer(
         self, channels: List[str], customer: str, content: Any
     ) -> List[Tuple[str, Union[Receipt, BaseException]]]: ...
+    def close(self) -> None: ...
+    def __enter__(self) -> Switchboard: ...
+    def __exit__(self, kind: object, value: object, traceback: object) -> bool: ...
 
 @final
 class Tenants:
@@ -227,7 +233,7 @@ class Emulator:
 
 @final
 class WebhookServer:
-    """A webhook receiver on 127.0.0.1."""
+    """A webhook receiver (on 127.0.0.1 unless ``host`` says otherwise)."""
 
     def __new__(
         cls,
@@ -236,6 +242,7 @@ class WebhookServer:
         handler: Callable[[Dict[str, Any]], Any],
         path: str = "/webhook",
         port: int = 0,
+        host: str = "127.0.0.1",
         **secrets: str,
     ) -> WebhookServer: ...
     @property
