@@ -297,6 +297,63 @@ fn to_python<T: Serialize + ?Sized>(py: Python<'_>, value: &T) -> PyResult<Py<Py
     Ok(py.import("json")?.call_method1("loads", (text,))?.unbind())
 }
 
+/// The cache of Python logger levels the `tracing` bridge reads.
+static LOGGING: OnceLock<pyo3_log::ResetHandle> = OnceLock::new();
+
+/// `pyo3-log`'s logger, counted as Python work: at exit a record is
+/// dropped rather than attached to a finalizing interpreter.
+struct GuardedLogger(pyo3_log::Logger);
+
+impl log::Log for GuardedLogger {
+    fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
+        PythonWork::begin().is_some_and(|_work| self.0.enabled(metadata))
+    }
+
+    fn log(&self, record: &log::Record<'_>) {
+        if let Some(_work) = PythonWork::begin() {
+            self.0.log(record);
+        }
+    }
+
+    fn flush(&self) {}
+}
+
+fn install_logging(py: Python<'_>) {
+    let logger = pyo3_log::Logger::new(py, pyo3_log::Caching::LoggersAndLevels);
+    let Ok(logger) = logger else { return };
+    let reset = logger.reset_handle();
+    if log::set_boxed_logger(Box::new(GuardedLogger(logger))).is_ok() {
+        // Trace records (every frame of hyper and h2) are never forwarded.
+        log::set_max_level(log::LevelFilter::Debug);
+        let _ = LOGGING.set(reset);
+    }
+}
+
+/// Re-reads the Python loggers' levels (call after changing them).
+#[pyfunction(name = "refresh_logging")]
+fn refresh_logging() {
+    if let Some(reset) = LOGGING.get() {
+        reset.reset();
+    }
+}
+
+/// A webhook handler's exception, to the ``switchboard.webhook`` logger
+/// (with its traceback) rather than bare stderr.
+fn log_handler_error(py: Python<'_>, error: &PyErr) {
+    let logged = (|| -> PyResult<()> {
+        let logger = py
+            .import("logging")?
+            .call_method1("getLogger", ("switchboard.webhook",))?;
+        let kwargs = PyDict::new(py);
+        kwargs.set_item("exc_info", error.value(py))?;
+        logger.call_method("error", ("the webhook handler raised",), Some(&kwargs))?;
+        Ok(())
+    })();
+    if logged.is_err() {
+        error.print(py);
+    }
+}
+
 /// Runs what an ``async def`` handler returned (its coroutine) to the end,
 /// on an event loop of this handler thread; anything else is done already.
 fn run_if_coroutine(py: Python<'_>, returned: Py<PyAny>) -> PyResult<()> {
@@ -1807,7 +1864,7 @@ impl PyWebhookServer {
                             .and_then(|e| handler.call1(py, (e,)))
                             .and_then(|r| run_if_coroutine(py, r));
                         if let Err(e) = result {
-                            e.print(py);
+                            log_handler_error(py, &e);
                         }
                     })
                 })
@@ -1876,6 +1933,11 @@ impl PyWebhookServer {
 /// The native part of the `switchboard` package.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    // Rust's `tracing` events reach Python's `logging`: core's under the
+    // `switchboard` logger (`switchboard.delivery`, `switchboard.webhook`…),
+    // each channel crate's under its own (`switchboard_whatsapp`…). Levels
+    // are read from Python's loggers and cached.
+    install_logging(m.py());
     m.add_class::<PyRecipient>()?;
     m.add_class::<PyMessage>()?;
     m.add_class::<PyReceipt>()?;
@@ -1887,6 +1949,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyWebhookServer>()?;
     m.add_function(wrap_pyfunction!(shutdown, m)?)?;
     m.add_function(wrap_pyfunction!(cli, m)?)?;
+    m.add_function(wrap_pyfunction!(refresh_logging, m)?)?;
     m.add_function(wrap_pyfunction!(verify_signature, m)?)?;
     m.add_function(wrap_pyfunction!(handshake, m)?)?;
     m.add_function(wrap_pyfunction!(parse_webhook, m)?)?;

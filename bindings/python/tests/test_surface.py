@@ -58,3 +58,29 @@ def test_async_handlers_are_awaited_and_the_host_is_chosen() -> None:
     assert got and got[0]["kind"]["content"]["body"] == "hi"
     with pytest.raises(sb.ConfigError, match="cannot listen"):
         sb.WebhookServer("telegram", handler=print, host="203.0.113.7", webhook_secret="hook-Secret_1")
+
+
+def test_rust_logs_reach_python_logging(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG, logger="switchboard")
+    sb.refresh_logging()
+    with sb.Emulator() as emulator:
+        wa = emulator.channel("whatsapp").with_delivery()
+        emulator.fail_next("whatsapp", 1, status=503)
+        wa.send(sb.Message.text(TO, "hi"))
+        retries = [r for r in caplog.records if r.name.startswith("switchboard") and "retrying" in r.getMessage()]
+        assert retries, [r.getMessage() for r in caplog.records][:20]
+
+        def broken(event: dict) -> None:
+            raise RuntimeError("handler bug")
+
+        with sb.WebhookServer("telegram", handler=broken, webhook_secret="hook-Secret_1") as hooks:
+            emulator.set_webhook("telegram", hooks.url, "hook-Secret_1")
+            emulator.send_inbound_text("telegram", "555000111", "hi")
+            deadline = time.time() + 5
+            while time.time() < deadline and not any(r.name == "switchboard.webhook" for r in caplog.records):
+                time.sleep(0.02)
+    logged = [r for r in caplog.records if r.name == "switchboard.webhook"]
+    assert logged and logged[0].levelno == logging.ERROR
+    assert logged[0].exc_info and "handler bug" in str(logged[0].exc_info[1])

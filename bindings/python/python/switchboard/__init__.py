@@ -43,6 +43,7 @@ from ._native import (
     __version__,
     handshake,
     parse_webhook,
+    refresh_logging,
     verify_signature,
 )
 from .content import (
@@ -91,6 +92,7 @@ __all__ = [
     "verify_signature",
     "handshake",
     "parse_webhook",
+    "refresh_logging",
     "WebhookError",
     "Channel",
     "Emulator",

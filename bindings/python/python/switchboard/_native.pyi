@@ -22,12 +22,15 @@ __all__ = [
     "_shutdown",
     "handshake",
     "parse_webhook",
+    "refresh_logging",
     "verify_signature",
 ]
 
 __version__: str
 
 def _cli(argv: List[str]) -> int: ...
+def refresh_logging() -> None:
+    """Re-reads the levels of Python's ``switchboard*`` loggers after a change."""
 
 @final
 class Recipient:
