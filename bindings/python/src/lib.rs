@@ -865,6 +865,37 @@ impl PyChannel {
         }
     }
 
+    /// ``to`` as a Recipient: one already, or a str of the channel's first
+    /// recipient kind.
+    fn recipient(&self, to: &Bound<'_, PyAny>) -> PyResult<Recipient> {
+        if let Ok(r) = to.cast::<PyRecipient>() {
+            return Ok(r.borrow().inner.clone());
+        }
+        let id: String = to.extract().map_err(|_| {
+            py_err(switchboard::Error::invalid(vec![
+                switchboard::Violation::new(
+                    "to",
+                    switchboard::plugin::Problem::Invalid {
+                        reason: "a Recipient or a str".into(),
+                    },
+                ),
+            ]))
+        })?;
+        let info = self.inner.info();
+        let kind = info
+            .capabilities
+            .recipient_kinds
+            .first()
+            .copied()
+            .ok_or_else(|| {
+                py_err(switchboard::Error::config(format!(
+                    "{} declares no recipient kind: give a Recipient",
+                    info.name
+                )))
+            })?;
+        Ok(Recipient::new(kind, id))
+    }
+
     /// The channel to send through, unless it was closed.
     fn open_channel(&self) -> PyResult<Arc<dyn Channel>> {
         if self.closed.load(std::sync::atomic::Ordering::SeqCst) {
@@ -1003,6 +1034,65 @@ impl PyChannel {
                 Ok(PyChannel::new(stack))
             }
         }
+    }
+
+    /// Sends ``text`` to ``to`` (a Recipient, or a str of the channel's
+    /// first recipient kind: a phone number on WhatsApp, a chat id on
+    /// Telegram…). Blocking.
+    #[pyo3(signature = (to, text, *, reply_to=None, preview_url=None))]
+    fn send_text(
+        &self,
+        py: Python<'_>,
+        to: &Bound<'_, PyAny>,
+        text: String,
+        reply_to: Option<String>,
+        preview_url: Option<bool>,
+    ) -> PyResult<PyReceipt> {
+        let mut body = Text::new(text);
+        body.preview_url = preview_url;
+        let mut message = Message::new(self.recipient(to)?, body);
+        message.options.reply_to = reply_to;
+        send_blocking(py, self.open_channel()?, message)
+    }
+
+    /// Reacts to the message ``message_id`` of ``to`` with ``emoji`` ("" removes it). Blocking.
+    fn react(
+        &self,
+        py: Python<'_>,
+        to: &Bound<'_, PyAny>,
+        message_id: String,
+        emoji: String,
+    ) -> PyResult<PyReceipt> {
+        let reaction = switchboard::Reaction::new(message_id, emoji);
+        let message = Message::new(self.recipient(to)?, reaction);
+        send_blocking(py, self.open_channel()?, message)
+    }
+
+    /// Marks the message ``message_id`` from ``to`` as read. Blocking.
+    fn mark_as_read(
+        &self,
+        py: Python<'_>,
+        to: &Bound<'_, PyAny>,
+        message_id: String,
+    ) -> PyResult<PyReceipt> {
+        let seen = switchboard::SenderAction::mark_seen(message_id);
+        let message = Message::new(self.recipient(to)?, seen);
+        send_blocking(py, self.open_channel()?, message)
+    }
+
+    /// Shows the typing indicator to ``to`` (WhatsApp needs the
+    /// ``message_id`` being answered). Blocking.
+    #[pyo3(signature = (to, message_id=None))]
+    fn typing(
+        &self,
+        py: Python<'_>,
+        to: &Bound<'_, PyAny>,
+        message_id: Option<String>,
+    ) -> PyResult<PyReceipt> {
+        let mut action = switchboard::SenderAction::typing_on();
+        action.message_id = message_id;
+        let message = Message::new(self.recipient(to)?, action);
+        send_blocking(py, self.open_channel()?, message)
     }
 
     /// Refuses further sends through this object (``ConfigError``); the

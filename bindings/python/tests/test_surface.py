@@ -84,3 +84,23 @@ def test_rust_logs_reach_python_logging(caplog: pytest.LogCaptureFixture) -> Non
     logged = [r for r in caplog.records if r.name == "switchboard.webhook"]
     assert logged and logged[0].levelno == logging.ERROR
     assert logged[0].exc_info and "handler bug" in str(logged[0].exc_info[1])
+
+
+def test_verb_shortcuts_take_a_plain_str_recipient() -> None:
+    with sb.Emulator() as emulator:
+        wa = emulator.channel("whatsapp")
+        receipt = wa.send_text("+16505551234", "Your order has shipped", preview_url=False)
+        body = emulator.records()[-1]["body"]
+        assert body["to"] == "+16505551234" and body["text"] == {"body": "Your order has shipped", "preview_url": False}
+        wa.react("+16505551234", receipt.message_id, "👍")
+        assert emulator.records()[-1]["body"]["reaction"]["emoji"] == "👍"
+        wa.mark_as_read("+16505551234", "wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBJCOTY3")
+        wa.typing("+16505551234", "wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBJCOTY3")
+        tg = sb.Telegram(bot_token="7000000001:" + emulator.access_token, base_url=emulator.url("telegram"))
+        tg.send_text("123456789", "hi", reply_to="1")
+        assert emulator.records()[-1]["body"]["reply_parameters"] == {"message_id": 1}
+        tg.typing(sb.Recipient.group("-1001234567890"))
+        with pytest.raises(sb.ValidationError):
+            wa.send_text(42, "hi")  # type: ignore[arg-type]
+        with pytest.raises(sb.ValidationError):
+            wa.send_text("+1 abc", "hi")
