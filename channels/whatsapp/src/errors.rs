@@ -53,6 +53,12 @@ fn classify(code: i64, _subcode: Option<i64>) -> Option<ErrorClass> {
             true,
             "WhatsApp Business Account rate limit reached",
         ),
+        // 80008: the WhatsApp Business Management API's rate limit (api-contract §4).
+        80008 => class(
+            RateLimited,
+            true,
+            "WhatsApp Business Management API rate limit reached",
+        ),
         130429 => class(RateLimited, true, "Cloud API throughput reached"),
         // Pair rate limit: 1 message per 6 s to the same user (api-contract §5).
         131056 => class(RateLimited, true, "too many messages to this recipient")
@@ -153,6 +159,7 @@ mod tests {
         code_32: 32 => RateLimited, true;
         code_613: 613 => RateLimited, true;
         code_80007: 80007 => RateLimited, true;
+        code_80008: 80008 => RateLimited, true;
         code_130429: 130429 => RateLimited, true;
         code_131048: 131048 => Rejected, false;
         code_368: 368 => PermissionDenied, false;

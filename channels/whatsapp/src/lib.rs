@@ -263,6 +263,11 @@ impl Channel for WhatsApp {
 fn acceptance(status: Option<&str>) -> AcceptanceStatus {
     match status {
         Some("held_for_quality_assessment") => AcceptanceStatus::HeldForQualityAssessment,
+        // On-Premises words it as a sentence: "Message has been held because
+        // quality assessment is pending".
+        Some(s) if s.to_ascii_lowercase().contains("held") => {
+            AcceptanceStatus::HeldForQualityAssessment
+        }
         Some("paused") => AcceptanceStatus::Paused,
         Some("accepted") | None => AcceptanceStatus::Accepted,
         Some(other) => {

@@ -342,13 +342,18 @@ impl<'de> Deserialize<'de> for ButtonIndex {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ButtonSubType {
-    /// Returns a payload when tapped.
+    /// Returns a payload when tapped (`quick_reply`; `QUICK_REPLY` as some
+    /// of Meta's examples write it is accepted).
+    #[serde(alias = "QUICK_REPLY")]
     QuickReply,
     /// Opens a dynamic URL (the parameter is the URL suffix).
+    #[serde(alias = "URL")]
     Url,
     /// Copies a coupon code.
+    #[serde(alias = "COPY_CODE")]
     CopyCode,
     /// Opens a Flow.
+    #[serde(alias = "FLOW")]
     Flow,
     /// Opens the catalog.
     #[serde(alias = "CATALOG")]

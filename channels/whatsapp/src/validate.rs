@@ -68,9 +68,10 @@ pub const CTA_DISPLAY_TEXT: usize = 20;
 pub const TEMPLATE_NAME: usize = 512;
 /// Template buttons: index 0–9, at most 10 (api-contract §1, V docs; On-Premises reference).
 pub const MAX_TEMPLATE_BUTTON_INDEX: u8 = 9;
-/// Contacts per message: ≤5 (D: the spec says maxItems 5, docs "up to 257" —
-/// the stricter 5 is used).
-pub const MAX_CONTACTS: usize = 5;
+/// Contacts per message: ≤257. Note: the OpenAPI spec says maxItems 5, the
+/// (newer) documentation "up to 257 contacts"; the documentation is followed,
+/// as the emulator does (api-contract §1, **D**).
+pub const MAX_CONTACTS: usize = 257;
 /// On-Premises TTL: between 1 and 30 days inclusive (On-Premises reference, `ttl`).
 pub const TTL_SECONDS: std::ops::RangeInclusive<u64> = 86_400..=2_592_000;
 

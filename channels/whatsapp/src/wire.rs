@@ -712,6 +712,15 @@ mod tests {
     }
 
     #[test]
+    fn the_on_premises_held_sentence_is_held() {
+        let body = br#"{"messages":[{"id":"gBEG","message_status":"Message has been held because quality assessment is pending"}]}"#;
+        assert_eq!(
+            parse_receipt("wa", body).unwrap().status,
+            AcceptanceStatus::HeldForQualityAssessment
+        );
+    }
+
+    #[test]
     fn receipt_from_on_premises_response() {
         let r = parse_receipt(
             "wa",

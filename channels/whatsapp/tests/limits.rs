@@ -535,9 +535,10 @@ fn template_name_512_and_button_index_0_to_9() {
 }
 
 #[test]
-fn contacts_at_most_5_with_a_formatted_name() {
+fn contacts_at_most_257_with_a_formatted_name() {
+    // The documentation's 257, not the OpenAPI spec's maxItems 5.
     let contact = |name: &str| Contact::new(ContactName::new(name));
-    count_boundary(&cloud(), "contacts", 5, |n| {
+    count_boundary(&cloud(), "contacts", 257, |n| {
         Message::new(
             to(),
             Contacts::new((0..n).map(|i| contact(&format!("C{i}")))),
@@ -687,4 +688,22 @@ fn phone_numbers_are_checked_before_any_request() {
             "x",
         ))
         .unwrap();
+}
+
+#[test]
+fn template_button_sub_types_are_taken_in_either_case() {
+    let template = |sub_type: &str| {
+        let raw = serde_json::json!({"kind": "template", "payload": {
+            "name": "order_update", "language": {"code": "en_US"},
+            "components": [{"type": "button", "sub_type": sub_type, "index": 0,
+                            "parameters": [{"type": "payload", "payload": "track-1042"}]}]}});
+        Message::new(
+            to(),
+            switchboard::Content::Channel(switchboard::ChannelContent::raw("whatsapp", raw)),
+        )
+    };
+    cloud().validate(&template("quick_reply")).unwrap();
+    cloud().validate(&template("QUICK_REPLY")).unwrap();
+    let err = cloud().validate(&template("QUICKREPLY")).unwrap_err();
+    assert!(err.to_string().contains("QUICKREPLY"), "{err}");
 }
