@@ -7,9 +7,12 @@ use serde::Deserialize;
 use switchboard::plugin::ChannelConfig;
 use switchboard::{Error, Secret};
 
-/// The Graph API version used unless configured otherwise (the version of
-/// Meta's OpenAPI spec the channel crates follow).
-pub const DEFAULT_API_VERSION: &str = "v23.0";
+/// The Graph API version used unless configured otherwise: the current one,
+/// v26.0, introduced 29 July 2026 (Graph API changelog,
+/// <https://developers.facebook.com/docs/graph-api/changelog/versions/>).
+/// (Meta's OpenAPI spec that the channel crates were checked against was
+/// written for v23.0.)
+pub const DEFAULT_API_VERSION: &str = "v26.0";
 
 /// The Graph API host.
 pub const DEFAULT_BASE_URL: &str = "https://graph.facebook.com";

@@ -22,7 +22,7 @@ use crate::GraphConfig;
 /// const ERRORS: ErrorTable = ErrorTable::new("Example", |_, _| None);
 /// let config = GraphConfig::new(Secret::new("EAAG-token")).base_url("http://127.0.0.1:9/");
 /// let endpoint = GraphEndpoint::new("shop", &config, "1234/messages", ERRORS).unwrap();
-/// assert_eq!(endpoint.url(), "http://127.0.0.1:9/v23.0/1234/messages");
+/// assert_eq!(endpoint.url(), "http://127.0.0.1:9/v26.0/1234/messages");
 /// assert!(!format!("{endpoint:?}").contains("EAAG"));
 /// ```
 #[derive(Clone)]

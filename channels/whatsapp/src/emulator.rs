@@ -877,12 +877,24 @@ fn validate(api: Dialect, obj: &Map<String, Value>) -> Check {
             let Some(list) = payload.as_array() else {
                 return Err(invalid("contacts", "must be an array"));
             };
-            // Up to 257 contacts (Meta docs; the spec's maxItems 5 is the
-            // client's stricter rule, api-contract §1 D).
+            // Up to 257 contacts (Meta docs; the spec says maxItems 5, api-contract §1 D).
             count("contacts", list.len(), 1, 257)?;
             for c in list {
                 let name = c.get("name").unwrap_or(&Value::Null);
                 req_str(name, "formatted_name", "contacts.name.formatted_name", None)?;
+                // "At least one of the optional parameters needs to be
+                // included along with the formatted_name" (On-Premises reference).
+                let parts = ["first_name", "last_name", "middle_name", "suffix", "prefix"];
+                if !parts.iter().any(|p| {
+                    name.get(p)
+                        .and_then(Value::as_str)
+                        .is_some_and(|s| !s.is_empty())
+                }) {
+                    return Err(invalid(
+                        "contacts.name",
+                        "needs a first, last or middle name, a prefix or a suffix",
+                    ));
+                }
             }
         }
         "reaction" => {

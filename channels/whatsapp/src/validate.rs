@@ -146,8 +146,19 @@ pub(crate) fn check(
                     || format!("contacts[{i}].name.formatted_name"),
                     &contact.name.formatted_name,
                 );
-                for (j, p) in contact.phones.iter().enumerate() {
-                    v.required(|| format!("contacts[{i}].phones[{j}].phone"), &p.phone);
+                // `phones[].phone` is optional (On-Premises reference), so
+                // no phone object is refused for lacking one.
+                if let Some(b) = &contact.birthday {
+                    if !is_iso_date(b) {
+                        v.push(
+                            format!("contacts[{i}].birthday"),
+                            Problem::Invalid {
+                                reason:
+                                    "a birthday is YYYY-MM-DD (On-Premises reference, contacts)"
+                                        .into(),
+                            },
+                        );
+                    }
                 }
                 for (j, e) in contact.emails.iter().enumerate() {
                     v.required(|| format!("contacts[{i}].emails[{j}].email"), &e.email);
@@ -758,4 +769,22 @@ fn check_template(dialect: Dialect, t: &Template, v: &mut Violations) {
             },
         );
     }
+}
+
+/// `YYYY-MM-DD` with a month 01–12 and a day 01–31.
+fn is_iso_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    if b.len() != 10
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !digits(0..4)
+        || !digits(5..7)
+        || !digits(8..10)
+    {
+        return false;
+    }
+    let month = (b[5] - b'0') * 10 + (b[6] - b'0');
+    let day = (b[8] - b'0') * 10 + (b[9] - b'0');
+    (1..=12).contains(&month) && (1..=31).contains(&day)
 }

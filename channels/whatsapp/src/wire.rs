@@ -87,7 +87,7 @@ struct LocationObject<'a> {
 #[skip_serializing_none]
 #[derive(Serialize)]
 struct ContactObject<'a> {
-    name: &'a switchboard::contact::ContactName,
+    name: NameObject<'a>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     phones: Vec<Labelled<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -290,9 +290,36 @@ fn labelled<'a>(
     }
 }
 
+/// A contact's name: "at least one of the optional parameters needs to be
+/// included along with the formatted_name" (On-Premises reference, contacts
+/// `name`), so a name given only as `formatted_name` is also sent as the
+/// first name.
+#[derive(Serialize)]
+struct NameObject<'a> {
+    #[serde(flatten)]
+    name: &'a switchboard::contact::ContactName,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    first_name: Option<&'a str>,
+}
+
+fn name_object(name: &switchboard::contact::ContactName) -> NameObject<'_> {
+    let parts = [
+        &name.first_name,
+        &name.last_name,
+        &name.middle_name,
+        &name.prefix,
+        &name.suffix,
+    ];
+    let none = parts.iter().all(|p| p.as_deref().is_none_or(str::is_empty));
+    NameObject {
+        name,
+        first_name: none.then_some(name.formatted_name.as_str()),
+    }
+}
+
 fn contact_object(c: &Contact) -> ContactObject<'_> {
     ContactObject {
-        name: &c.name,
+        name: name_object(&c.name),
         phones: c
             .phones
             .iter()

@@ -210,6 +210,16 @@ async fn every_kind_reaches_the_cloud_emulator() {
         assert_eq!(rec.body["messaging_product"], "whatsapp");
     }
     assert_eq!(records[0].body["text"]["preview_url"], true);
+    // A name given only as formatted_name also goes as the first name: the
+    // platform wants at least one part besides it.
+    let contacts = records
+        .iter()
+        .find(|r| r.body["type"] == "contacts")
+        .unwrap();
+    assert_eq!(
+        contacts.body["contacts"][0]["name"],
+        serde_json::json!({"formatted_name": "Ada", "first_name": "Ada"})
+    );
     assert_eq!(
         records[records.len() - 1].body["biz_opaque_callback_data"],
         "order-1042"

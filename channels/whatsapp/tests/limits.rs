@@ -707,3 +707,31 @@ fn template_button_sub_types_are_taken_in_either_case() {
     let err = cloud().validate(&template("QUICKREPLY")).unwrap_err();
     assert!(err.to_string().contains("QUICKREPLY"), "{err}");
 }
+
+#[test]
+fn contact_birthdays_are_dates_and_phones_need_no_number() {
+    use switchboard::contact::ContactPhone;
+    let with_birthday = |b: &str| {
+        let mut c = Contact::new(ContactName::new("Ada"));
+        c.birthday = Some(b.into());
+        Message::new(to(), Contacts::new([c]))
+    };
+    cloud().validate(&with_birthday("1815-12-10")).unwrap();
+    for bad in [
+        "10/12/1815",
+        "1815-13-10",
+        "1815-12-32",
+        "1815-12-1",
+        "yesterday",
+    ] {
+        let err = cloud().validate(&with_birthday(bad)).unwrap_err();
+        assert!(has(&err, "contacts[0].birthday"), "{bad}: {err}");
+    }
+    let mut c = Contact::new(ContactName::new("Ada"));
+    let mut phone = ContactPhone::new("");
+    phone.wa_id = Some("16505551234".into());
+    c.phones.push(phone);
+    cloud()
+        .validate(&Message::new(to(), Contacts::new([c])))
+        .unwrap();
+}

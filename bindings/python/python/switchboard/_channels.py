@@ -28,7 +28,7 @@ def WhatsApp(
         phone_number_id: the business phone number id (Cloud API).
         base_url: the API host (Graph by default; the emulator's URL in
             development; your WhatsApp client for On-Premises).
-        api_version: the Graph API version, e.g. "v23.0".
+        api_version: the Graph API version, e.g. "v26.0".
         dialect: "cloud" (default) or "on_premises".
         timeout: seconds allowed for one request.
         name: the channel's name in receipts and errors.
@@ -67,7 +67,7 @@ def Messenger(
         access_token: the page token, or "env:VARIABLE".
         page_id: the Facebook Page id.
         base_url: the Graph host (the emulator's URL in development).
-        api_version: the Graph API version, e.g. "v23.0".
+        api_version: the Graph API version, e.g. "v26.0".
         timeout: seconds allowed for one request.
         name: the channel's name in receipts and errors.
 
