@@ -104,3 +104,21 @@ def test_verb_shortcuts_take_a_plain_str_recipient() -> None:
             wa.send_text(42, "hi")  # type: ignore[arg-type]
         with pytest.raises(sb.ValidationError):
             wa.send_text("+1 abc", "hi")
+
+
+def test_unknown_keys_are_refused_and_the_raw_patch_sends_them() -> None:
+    from switchboard import whatsapp as wa
+
+    with sb.Emulator() as emulator:
+        channel = emulator.channel("whatsapp")
+        named = {"type": "text", "text": "Ada", "parameter_name": "customer"}
+        template = {"type": "channel", "channel": "whatsapp", "kind": "template",
+                    "payload": {"name": "order_update", "language": {"code": "en_US"},
+                                "components": [{"type": "body", "parameters": [named]}]}}
+        with pytest.raises(sb.ValidationError, match="parameter_name"):
+            channel.send(sb.Message(TO, template))
+        plain = wa.Template("order_update", "en_US")
+        patch = {"template": {"components": [{"type": "body", "parameters": [named]}]}}
+        channel.send(sb.Message(TO, plain, options=[wa.Options(raw_patch=patch)]))
+        body = emulator.records()[-1]["body"]
+        assert body["template"]["components"][0]["parameters"][0]["parameter_name"] == "customer"

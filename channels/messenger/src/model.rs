@@ -14,7 +14,12 @@ use crate::PLATFORM;
 /// [`switchboard::Content`] with `into()`.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "payload", rename_all = "snake_case")]
+#[serde(
+    tag = "kind",
+    content = "payload",
+    rename_all = "snake_case",
+    deny_unknown_fields
+)]
 pub enum MessengerContent {
     /// The button template.
     ButtonTemplate(ButtonTemplate),
@@ -195,6 +200,7 @@ impl Tag {
 /// ```
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct MessengerOptions {
     /// `messaging_type` (RESPONSE unless set).
     #[serde(default)]
@@ -293,6 +299,7 @@ impl ChannelPayload for MessengerOptions {
 /// A quick reply button shown under a message.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct QuickReply {
     /// `text`, `user_phone_number` or `user_email`.
     pub content_type: QuickReplyType,
@@ -362,7 +369,7 @@ pub enum QuickReplyType {
 /// A template button.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum MessengerButton {
     /// Opens a URL.
     WebUrl {
@@ -442,6 +449,7 @@ pub enum WebviewHeight {
 /// The button template: text with 1–3 buttons.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ButtonTemplate {
     /// The text (≤640 characters).
     pub text: String,
@@ -452,6 +460,7 @@ pub struct ButtonTemplate {
 /// The generic template: a carousel of up to 10 elements.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct GenericTemplate {
     /// The elements.
     pub elements: Vec<Element>,
@@ -460,6 +469,7 @@ pub struct GenericTemplate {
 /// One element of a generic template.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Element {
     /// The title (≤80 characters).
     pub title: String,
@@ -493,6 +503,7 @@ impl Element {
 /// The URL opened when an element is tapped (`{"type": "web_url", …}`).
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+// No `deny_unknown_fields`: serde counts a struct's own tag (`type`) as unknown.
 #[serde(tag = "type", rename = "web_url")]
 pub struct DefaultAction {
     /// The URL.
@@ -505,6 +516,7 @@ pub struct DefaultAction {
 /// The media template: one image or video with optional buttons.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct MediaTemplate {
     /// `image` or `video`.
     pub media_type: MediaTemplateType,
@@ -533,6 +545,7 @@ pub enum MediaTemplateType {
 /// Several images in one message (`message.attachments`, images only, ≤30).
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Images {
     /// The image URLs.
     pub urls: Vec<String>,

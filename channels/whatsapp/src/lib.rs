@@ -232,7 +232,13 @@ impl WhatsApp {
 
     fn serialize(&self, message: &Message) -> Result<Vec<u8>, Error> {
         let name = &self.info.name;
-        wire::serialize(name, self.dialect, message).map_err(|e| e.with_channel(name))
+        let body =
+            wire::serialize(name, self.dialect, message).map_err(|e| e.with_channel(name))?;
+        let patch = WhatsAppOptions::of(name, message)?.and_then(|o| o.raw_patch.clone());
+        match patch {
+            None => Ok(body),
+            Some(patch) => wire::apply_patch(&body, &patch).map_err(|e| e.with_channel(name)),
+        }
     }
 }
 

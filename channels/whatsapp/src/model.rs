@@ -12,7 +12,12 @@ use crate::PLATFORM;
 /// into [`switchboard::Content`] with `into()`.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "payload", rename_all = "snake_case")]
+#[serde(
+    tag = "kind",
+    content = "payload",
+    rename_all = "snake_case",
+    deny_unknown_fields
+)]
 pub enum WhatsAppContent {
     /// A message template.
     Template(Template),
@@ -172,6 +177,7 @@ impl<'de> Deserialize<'de> for MediaRef {
 /// ```
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Template {
     /// The template name (≤512 characters).
     pub name: String,
@@ -262,6 +268,7 @@ impl Template {
 /// A template language.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Language {
     /// The language and locale code, e.g. `en_US`.
     pub code: String,
@@ -282,7 +289,7 @@ pub enum LanguagePolicy {
 /// A template component.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Component {
     /// Header parameters (text or media).
     Header {
@@ -363,7 +370,7 @@ pub enum ButtonSubType {
 /// A header or body parameter of a template.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Parameter {
     /// Text.
     Text {
@@ -427,6 +434,7 @@ impl Parameter {
 /// A currency amount.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Currency {
     /// Shown when the amount cannot be localized.
     pub fallback_value: String,
@@ -439,6 +447,7 @@ pub struct Currency {
 /// A date and time; only `fallback_value` is required.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DateTime {
     /// Shown as is (localization of the other fields is not applied by the platform).
     pub fallback_value: String,
@@ -468,7 +477,7 @@ pub struct DateTime {
 /// A parameter of a template button.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ButtonParameter {
     /// The payload of a quick-reply button.
     Payload {
@@ -495,6 +504,7 @@ pub enum ButtonParameter {
 /// The action of a flow or catalog template button.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ButtonAction {
     /// Flow token (flow buttons).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -513,6 +523,7 @@ pub struct ButtonAction {
 /// of [`Template`]; kept for old clients).
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Hsm {
     /// The template namespace.
     pub namespace: String,
@@ -527,6 +538,7 @@ pub struct Hsm {
 /// One value of an [`Hsm`] template.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LocalizableParam {
     /// The value.
     pub default: String,
@@ -551,6 +563,7 @@ pub struct LocalizableParam {
 /// ```
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Interactive {
     /// The header.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -606,7 +619,7 @@ impl Interactive {
 /// An interactive header.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Header {
     /// Text (≤60 characters).
     Text {
@@ -717,6 +730,7 @@ impl InteractiveAction {
 /// (e.g. `{value: 1500, offset: 100}` is 15.00).
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Amount {
     /// The amount times `offset`.
     pub value: i64,
@@ -727,6 +741,7 @@ pub struct Amount {
 /// An amount with a description (tax, shipping).
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Charge {
     /// The amount times `offset`.
     pub value: i64,
@@ -740,6 +755,7 @@ pub struct Charge {
 /// A discount on an order.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Discount {
     /// The amount times `offset`.
     pub value: i64,
@@ -756,6 +772,7 @@ pub struct Discount {
 /// One line of an order.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OrderItem {
     /// The product's retailer id.
     pub retailer_id: String,
@@ -773,6 +790,7 @@ pub struct OrderItem {
 /// The order of an `order_details` message.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Order {
     /// The order status (`pending` when asking for payment).
     pub status: String,
@@ -794,6 +812,7 @@ pub struct Order {
 /// "Send Order Details Message").
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OrderDetails {
     /// Your unique reference of the order.
     pub reference_id: String,
@@ -815,6 +834,7 @@ pub struct OrderDetails {
 /// A section of a product list.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ProductSection {
     /// The section title (≤24 characters; required with more than one section).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -826,6 +846,7 @@ pub struct ProductSection {
 /// The parameters of a Flow message.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FlowAction {
     /// Which Flow: by id (published) or by name.
     pub flow: FlowRef,
@@ -881,6 +902,7 @@ pub enum FlowActionKind {
 /// The first screen of a Flow and its input data.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FlowPayload {
     /// The screen id.
     pub screen: String,
@@ -905,6 +927,7 @@ pub struct FlowPayload {
 /// ```
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct WhatsAppOptions {
     /// Send an audio file as a voice note (`audio.voice`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -918,9 +941,30 @@ pub struct WhatsAppOptions {
     /// With a mark-as-read sender action, also show the typing indicator.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub typing_indicator: bool,
+    /// The escape hatch for what Switchboard does not model yet: a JSON
+    /// merge patch (RFC 7396) applied to the request body after it is built
+    /// and validated — objects merge, `null` removes a key, anything else
+    /// (arrays included) replaces. The patch itself is not validated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw_patch: Option<serde_json::Value>,
 }
 
 impl WhatsAppOptions {
+    /// Merges `patch` into the request body (see [`WhatsAppOptions::raw_patch`]):
+    ///
+    /// ```
+    /// use switchboard_whatsapp::WhatsAppOptions;
+    /// // A field of a newer API version, sent as written.
+    /// let options = WhatsAppOptions::default()
+    ///     .with_raw_patch(serde_json::json!({"recipient_type": "individual", "new_field": {"x": 1}}));
+    /// # let _ = options;
+    /// ```
+    #[must_use]
+    pub fn with_raw_patch(mut self, patch: serde_json::Value) -> Self {
+        self.raw_patch = Some(patch);
+        self
+    }
+
     /// Sends audio as a voice note.
     #[must_use]
     pub fn voice(mut self) -> Self {

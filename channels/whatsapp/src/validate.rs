@@ -116,6 +116,14 @@ pub(crate) fn check(
 ) -> Result<(), Error> {
     let options = WhatsAppOptions::of(channel, message)?;
     let options = options.as_deref();
+    if options.is_some_and(|o| o.raw_patch.as_ref().is_some_and(|p| !p.is_object())) {
+        v.push(
+            "options.raw_patch",
+            Problem::Invalid {
+                reason: "a merge patch of the request body is a JSON object".into(),
+            },
+        );
+    }
     let cloud = dialect == Dialect::Cloud;
     let is_action = matches!(message.content, Content::SenderAction(_));
     if !is_action {

@@ -476,6 +476,33 @@ fn channel_error(what: &str) -> Error {
     Error::new(ErrorKind::InvalidMessage, what.to_string())
 }
 
+/// Applies a JSON merge patch (RFC 7396) to a serialized body.
+pub(crate) fn apply_patch(body: &[u8], patch: &serde_json::Value) -> Result<Vec<u8>, Error> {
+    use serde_json::Value;
+    fn merge(target: &mut Value, patch: &Value) {
+        let Value::Object(fields) = patch else {
+            *target = patch.clone();
+            return;
+        };
+        if !target.is_object() {
+            *target = Value::Object(serde_json::Map::new());
+        }
+        if let Value::Object(t) = target {
+            for (key, value) in fields {
+                if value.is_null() {
+                    t.remove(key);
+                } else {
+                    merge(t.entry(key.clone()).or_insert(Value::Null), value);
+                }
+            }
+        }
+    }
+    let mut value: Value =
+        serde_json::from_slice(body).map_err(|e| channel_error(&e.to_string()))?;
+    merge(&mut value, patch);
+    serde_json::to_vec(&value).map_err(|e| channel_error(&e.to_string()))
+}
+
 /// Serializes a validated message.
 pub(crate) fn serialize(
     channel: &str,

@@ -280,3 +280,28 @@ async fn every_on_premises_kind_reaches_the_on_premises_emulator() {
     assert_eq!(records[all.len() - 2].body["ttl"], "P7D");
     assert_eq!(records[all.len() - 1].body["template"]["namespace"], "ns-1");
 }
+
+#[tokio::test]
+async fn the_raw_patch_sends_what_is_not_modelled_yet() {
+    let emulator = Emulator::start().await.unwrap();
+    let wa = WhatsApp::new(
+        "wa",
+        WhatsAppConfig::cloud(
+            switchboard_whatsapp::emulator::EMULATOR_PHONE_NUMBER_ID,
+            Secret::new(emulator.access_token()),
+        )
+        .base_url(emulator.platform_base_url("whatsapp")),
+    )
+    .unwrap();
+    // Named template parameters, as a newer API version takes them.
+    let components = serde_json::json!([{"type": "body", "parameters": [
+        {"type": "text", "text": "Ada", "parameter_name": "customer"}]}]);
+    let message = Message::new(to(), Template::new("order_update", "en_US"))
+        .with_extension(switchboard_whatsapp::WhatsAppOptions::default().with_raw_patch(
+            serde_json::json!({"template": {"components": components}, "biz_opaque_callback_data": null}),
+        ));
+    wa.send(&message).await.unwrap();
+    let body = &emulator.records_for("whatsapp", None)[0].body;
+    assert_eq!(body["template"]["components"], components);
+    assert_eq!(body["template"]["name"], "order_update");
+}

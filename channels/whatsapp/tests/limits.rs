@@ -735,3 +735,38 @@ fn contact_birthdays_are_dates_and_phones_need_no_number() {
         .validate(&Message::new(to(), Contacts::new([c])))
         .unwrap();
 }
+
+#[test]
+fn unknown_keys_in_a_payload_are_an_error_naming_them() {
+    let raw = |payload: serde_json::Value| {
+        Message::new(
+            to(),
+            switchboard::Content::Channel(switchboard::ChannelContent::raw(
+                "whatsapp",
+                serde_json::json!({"kind": "template", "payload": payload}),
+            )),
+        )
+    };
+    let err = cloud()
+        .validate(&raw(serde_json::json!({"name": "t", "language": {"code": "en_US", "polcy": "deterministic"}})))
+        .unwrap_err();
+    assert!(err.to_string().contains("polcy"), "{err}");
+    let err = cloud()
+        .validate(&raw(serde_json::json!({"name": "t", "language": {"code": "en_US"}, "components": [
+            {"type": "body", "parameters": [{"type": "text", "text": "Ada", "parameter_name": "customer"}]}]})))
+        .unwrap_err();
+    assert!(err.to_string().contains("parameter_name"), "{err}");
+    let options = serde_json::json!({"voice": true, "vioce": true});
+    let mut m = Message::text(to(), "hi");
+    m.extensions
+        .insert_data(switchboard::plugin::ChannelData::raw("whatsapp", options));
+    let err = cloud().validate(&m).unwrap_err();
+    assert!(err.to_string().contains("vioce"), "{err}");
+}
+
+#[test]
+fn the_raw_patch_must_be_an_object() {
+    let m = Message::text(to(), "hi")
+        .with_extension(WhatsAppOptions::default().with_raw_patch(serde_json::json!([1])));
+    assert!(has(&cloud().validate(&m).unwrap_err(), "options.raw_patch"));
+}

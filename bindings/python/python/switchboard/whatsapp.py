@@ -354,19 +354,30 @@ class Options:
 
     ``voice`` sends audio as a voice note; ``ttl`` (On-Premises) is seconds or
     an ISO-8601 duration such as "P7D"; ``media_provider`` names an
-    On-Premises media provider; ``typing_indicator`` goes with mark-as-read.
+    On-Premises media provider; ``typing_indicator`` goes with mark-as-read;
+    ``raw_patch`` is the escape hatch for what Switchboard does not model
+    yet: a JSON merge patch (RFC 7396) of the request body, sent as written.
     """
 
     voice: bool = False
     ttl: Optional[Union[int, str]] = None
     media_provider: Optional[str] = None
     typing_indicator: bool = False
+    raw_patch: Optional[Dict[str, Any]] = None
 
     def to_extension(self) -> Dict[str, Any]:
         """The dict form of these options in :class:`switchboard.Message`."""
         return {
             "channel": CHANNEL,
-            **_clean({"voice": self.voice or None, "ttl": self.ttl, "media_provider": self.media_provider, "typing_indicator": self.typing_indicator or None}),
+            **_clean(
+                {
+                    "voice": self.voice or None,
+                    "ttl": self.ttl,
+                    "media_provider": self.media_provider,
+                    "typing_indicator": self.typing_indicator or None,
+                    "raw_patch": self.raw_patch,
+                }
+            ),
         }
 
 
