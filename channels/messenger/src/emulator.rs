@@ -76,6 +76,7 @@ const TAGS: &[&str] = &[
     "CUSTOMER_FEEDBACK",
     "HUMAN_AGENT",
     "POST_PURCHASE_UPDATE",
+    "NON_PROMOTIONAL_SUBSCRIPTION",
 ];
 /// Tags answering error 100 since 2026-04-27 (api-contract §7).
 const RETIRED_TAGS: &[&str] = &[

@@ -73,6 +73,9 @@ pub enum MessagingType {
     Update,
     /// Outside the standard window, under a message tag (see [`Tag`]).
     MessageTag,
+    /// A utility message (`UTILITY`, in the Page messages reference; api-contract §2).
+    /// The standard window applies as to `UPDATE`.
+    Utility,
 }
 
 impl MessagingType {
@@ -82,6 +85,7 @@ impl MessagingType {
             MessagingType::Response => "RESPONSE",
             MessagingType::Update => "UPDATE",
             MessagingType::MessageTag => "MESSAGE_TAG",
+            MessagingType::Utility => "UTILITY",
         }
     }
 }
@@ -102,6 +106,8 @@ pub enum Tag {
     HumanAgent,
     /// An update about a recent purchase.
     PostPurchaseUpdate,
+    /// Non-promotional news of a page registered with the News Page Index.
+    NonPromotionalSubscription,
 }
 
 /// What the platform says about a tag, as data a user can read.
@@ -126,7 +132,7 @@ const SEVEN_DAYS: Duration = Duration::from_secs(7 * 24 * 3600);
 /// CONFIRMED_EVENT_UPDATE, POST_PURCHASE_UPDATE return error 100 from
 /// 2026-04-27"). Windows: HUMAN_AGENT within 7 days of the person's message
 /// (Send API reference); CUSTOMER_FEEDBACK ≤7 days (api-contract §7, marked U).
-pub const TAG_RULES: [TagRules; 5] = [
+pub const TAG_RULES: [TagRules; 6] = [
     TagRules {
         tag: Tag::AccountUpdate,
         name: "ACCOUNT_UPDATE",
@@ -161,6 +167,14 @@ pub const TAG_RULES: [TagRules; 5] = [
         retired_since: Some("2026-04-27"),
         window: None,
         purpose: "updates about a recent purchase",
+    },
+    // NON_PROMOTIONAL_SUBSCRIPTION: pages in the News Page Index (api-contract §7).
+    TagRules {
+        tag: Tag::NonPromotionalSubscription,
+        name: "NON_PROMOTIONAL_SUBSCRIPTION",
+        retired_since: None,
+        window: None,
+        purpose: "non-promotional news from a page registered with the News Page Index",
     },
 ];
 

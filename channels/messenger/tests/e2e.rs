@@ -166,3 +166,29 @@ async fn a_retired_tag_sent_anyway_gets_the_platform_error_100() {
     assert_eq!(err.kind(), switchboard::ErrorKind::InvalidMessage);
     assert!(emulator.records().is_empty());
 }
+
+#[tokio::test]
+async fn utility_messages_and_news_subscriptions_are_sent() {
+    let (emulator, fb) = setup().await;
+    fb.send(
+        &Message::text(psid(), "Your receipt is ready").with_extension(
+            MessengerOptions::default()
+                .messaging_type(switchboard_messenger::MessagingType::Utility),
+        ),
+    )
+    .await
+    .unwrap();
+    // Outside the window, a News Page Index page may send its news.
+    emulator.enforce_window("messenger", true);
+    fb.send(
+        &Message::text(psid(), "Morning briefing")
+            .with_extension(MessengerOptions::default().tag(Tag::NonPromotionalSubscription)),
+    )
+    .await
+    .unwrap();
+    let records = emulator.records_for("messenger", None);
+    assert_eq!(records[0].body["messaging_type"], "UTILITY");
+    assert_eq!(records[1].body["messaging_type"], "MESSAGE_TAG");
+    assert_eq!(records[1].body["tag"], "NON_PROMOTIONAL_SUBSCRIPTION");
+    assert!(!Tag::NonPromotionalSubscription.is_retired());
+}

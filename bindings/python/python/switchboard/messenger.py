@@ -28,6 +28,7 @@ TAGS: Dict[str, Dict[str, Any]] = {
     "CONFIRMED_EVENT_UPDATE": {"retired_since": "2026-04-27", "window_days": None},
     "CUSTOMER_FEEDBACK": {"retired_since": None, "window_days": 7},
     "HUMAN_AGENT": {"retired_since": None, "window_days": 7},
+    "NON_PROMOTIONAL_SUBSCRIPTION": {"retired_since": None, "window_days": None},
     "POST_PURCHASE_UPDATE": {"retired_since": "2026-04-27", "window_days": None},
 }
 
