@@ -155,6 +155,37 @@ pub struct WhatsApp {
     info: ChannelInfo,
     dialect: Dialect,
     endpoint: GraphEndpoint,
+    pair_limits: PairBackoff,
+}
+
+/// The pair rate limit's waits (131056): "retry after 4^X seconds", X
+/// counting the recipient's refusals in a row from 0 (api-contract §5).
+#[derive(Debug, Default)]
+struct PairBackoff(std::sync::Mutex<std::collections::HashMap<String, u32>>);
+
+/// The largest exponent used: 4^10 s is about 12 days, far past any retry budget.
+const MAX_PAIR_EXPONENT: u32 = 10;
+
+impl PairBackoff {
+    /// The wait after a pair-limit refusal for `recipient`.
+    fn refused(&self, recipient: &str) -> std::time::Duration {
+        let mut strikes = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if strikes.len() > 100_000 {
+            strikes.clear();
+        }
+        let x = strikes.entry(recipient.to_string()).or_insert(0);
+        let wait = 4u64.pow((*x).min(MAX_PAIR_EXPONENT));
+        *x = x.saturating_add(1);
+        std::time::Duration::from_secs(wait)
+    }
+
+    /// A message reached `recipient`: the count starts again.
+    fn delivered(&self, recipient: &str) {
+        let mut strikes = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if !strikes.is_empty() {
+            strikes.remove(recipient);
+        }
+    }
 }
 
 impl FromChannelConfig for WhatsApp {
@@ -216,6 +247,7 @@ impl WhatsApp {
             info: ChannelInfo::new(name, PLATFORM, account).capabilities(capabilities),
             dialect: config.dialect,
             endpoint,
+            pair_limits: PairBackoff::default(),
         })
     }
 
@@ -253,15 +285,34 @@ impl Channel for WhatsApp {
     }
 
     async fn send_validated(&self, message: &Message) -> Result<Receipt, Error> {
+        let receipt = self.send_once(message).await;
+        // Phone forms (`+1 650…`, `1650…`) are one recipient.
+        let to = switchboard::webhook::window_key(PLATFORM, &message.to.id);
+        match receipt {
+            Ok(r) => {
+                self.pair_limits.delivered(&to);
+                Ok(r)
+            }
+            Err(e) if e.code() == Some(131056) => {
+                let wait = self.pair_limits.refused(&to);
+                Err(self.endpoint.redact(e).with_retry_after(wait))
+            }
+            Err(e) => Err(self.endpoint.redact(e)),
+        }
+    }
+}
+
+impl WhatsApp {
+    /// One request and its answer.
+    async fn send_once(&self, message: &Message) -> Result<Receipt, Error> {
         let body = self.endpoint.post(self.serialize(message)?).await?;
         let name = &self.info.name;
-        let receipt = match &message.content {
+        match &message.content {
             Content::SenderAction(a) => {
                 wire::parse_read_receipt(name, a.message_id.as_deref().unwrap_or_default(), &body)
             }
             _ => wire::parse_receipt(name, &body),
-        };
-        receipt.map_err(|e| self.endpoint.redact(e))
+        }
     }
 }
 

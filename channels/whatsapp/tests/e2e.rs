@@ -305,3 +305,50 @@ async fn the_raw_patch_sends_what_is_not_modelled_yet() {
     assert_eq!(body["template"]["components"], components);
     assert_eq!(body["template"]["name"], "order_update");
 }
+
+#[tokio::test]
+async fn pair_limit_waits_grow_as_4_to_the_x() {
+    use std::time::Duration;
+    let emulator = Emulator::start().await.unwrap();
+    let wa = WhatsApp::new(
+        "wa",
+        WhatsAppConfig::cloud(
+            EMULATOR_PHONE_NUMBER_ID,
+            Secret::new(emulator.access_token()),
+        )
+        .base_url(emulator.platform_base_url("whatsapp")),
+    )
+    .unwrap();
+    let hi = |to: &str| Message::text(Recipient::phone_number(to), "hi");
+    emulator.set_pair_limit(
+        "whatsapp",
+        Some(switchboard_emulator::PairLimit::new(
+            1,
+            Duration::from_secs(3600),
+        )),
+    );
+    wa.send(&hi("+16505551234")).await.unwrap();
+    let mut waits = Vec::new();
+    for _ in 0..3 {
+        let err = wa.send(&hi("+1 650 555 1234")).await.unwrap_err();
+        assert_eq!(err.code(), Some(131056));
+        waits.push(err.retry_after().unwrap().as_secs());
+    }
+    assert_eq!(waits, [1, 4, 16]);
+    // Another recipient starts at 4^0.
+    wa.send(&hi("+16505550000")).await.unwrap();
+    let other = wa.send(&hi("+16505550000")).await.unwrap_err();
+    assert_eq!(other.retry_after(), Some(Duration::from_secs(1)));
+    // Once a message gets through, the count starts again.
+    emulator.set_pair_limit("whatsapp", None);
+    wa.send(&hi("+16505551234")).await.unwrap();
+    emulator.set_pair_limit(
+        "whatsapp",
+        Some(switchboard_emulator::PairLimit::new(
+            1,
+            Duration::from_secs(3600),
+        )),
+    );
+    let again = wa.send(&hi("+16505551234")).await.unwrap_err();
+    assert_eq!(again.retry_after(), Some(Duration::from_secs(1)));
+}
