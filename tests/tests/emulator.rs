@@ -106,7 +106,8 @@ async fn rate_limits_answer_the_platform_codes_once_exceeded() {
         .await
         .unwrap_err();
     assert_eq!(err.code(), Some(131056));
-    assert_eq!(err.retry_after(), Some(Duration::from_secs(6)));
+    // The first refusal waits 4^0 s (then 4, 16, …: api-contract §5).
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(1)));
     // Others are not held up by a busy recipient.
     wa.send(&Message::text(Recipient::phone_number("+16505558888"), "x"))
         .await
