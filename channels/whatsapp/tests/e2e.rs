@@ -14,6 +14,19 @@ use switchboard_whatsapp::{
     ProductSection, Template, Ttl, WhatsApp, WhatsAppConfig, WhatsAppOptions,
 };
 
+/// A Cloud API channel sending to `emulator`.
+fn cloud_channel(emulator: &Emulator) -> WhatsApp {
+    WhatsApp::new(
+        "wa",
+        WhatsAppConfig::cloud(
+            EMULATOR_PHONE_NUMBER_ID,
+            Secret::new(emulator.access_token()),
+        )
+        .base_url(emulator.platform_base_url("whatsapp")),
+    )
+    .unwrap()
+}
+
 fn to() -> Recipient {
     Recipient::phone_number("+16505551234")
 }
@@ -188,15 +201,7 @@ fn cloud_only() -> Vec<(&'static str, Message)> {
 #[tokio::test]
 async fn every_kind_reaches_the_cloud_emulator() {
     let emulator = Emulator::start().await.unwrap();
-    let wa = WhatsApp::new(
-        "wa",
-        WhatsAppConfig::cloud(
-            EMULATOR_PHONE_NUMBER_ID,
-            Secret::new(emulator.access_token()),
-        )
-        .base_url(emulator.platform_base_url("whatsapp")),
-    )
-    .unwrap();
+    let wa = cloud_channel(&emulator);
     let all: Vec<_> = messages().into_iter().chain(cloud_only()).collect();
     for (kind, msg) in &all {
         let r = wa.send(msg).await.unwrap_or_else(|e| panic!("{kind}: {e}"));
@@ -284,15 +289,7 @@ async fn every_on_premises_kind_reaches_the_on_premises_emulator() {
 #[tokio::test]
 async fn the_raw_patch_sends_what_is_not_modelled_yet() {
     let emulator = Emulator::start().await.unwrap();
-    let wa = WhatsApp::new(
-        "wa",
-        WhatsAppConfig::cloud(
-            switchboard_whatsapp::emulator::EMULATOR_PHONE_NUMBER_ID,
-            Secret::new(emulator.access_token()),
-        )
-        .base_url(emulator.platform_base_url("whatsapp")),
-    )
-    .unwrap();
+    let wa = cloud_channel(&emulator);
     // Named template parameters, as a newer API version takes them.
     let components = serde_json::json!([{"type": "body", "parameters": [
         {"type": "text", "text": "Ada", "parameter_name": "customer"}]}]);
@@ -310,15 +307,7 @@ async fn the_raw_patch_sends_what_is_not_modelled_yet() {
 async fn pair_limit_waits_grow_as_4_to_the_x() {
     use std::time::Duration;
     let emulator = Emulator::start().await.unwrap();
-    let wa = WhatsApp::new(
-        "wa",
-        WhatsAppConfig::cloud(
-            EMULATOR_PHONE_NUMBER_ID,
-            Secret::new(emulator.access_token()),
-        )
-        .base_url(emulator.platform_base_url("whatsapp")),
-    )
-    .unwrap();
+    let wa = cloud_channel(&emulator);
     let hi = |to: &str| Message::text(Recipient::phone_number(to), "hi");
     emulator.set_pair_limit(
         "whatsapp",
