@@ -472,7 +472,13 @@ fn interactive_rules(api: Dialect, i: &Value) -> Check {
         None if kind == "product" => {}
         None => return Err(missing("interactive.body")),
         Some(b) => {
-            req_str(b, "text", "interactive.body.text", Some(1024))?;
+            // Cloud list bodies up to 4096 (list message docs); 1024 otherwise.
+            let limit = if kind == "list" && api == Dialect::Cloud {
+                4096
+            } else {
+                1024
+            };
+            req_str(b, "text", "interactive.body.text", Some(limit))?;
         }
     }
     if let Some(f) = i.get("footer") {

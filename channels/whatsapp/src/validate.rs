@@ -26,6 +26,19 @@ pub const HEADER_TEXT: usize = 60;
 /// Interactive body text: ≤1024 characters (api-contract §1.1, V; D: list docs say
 /// 4096 — the stricter 1024 is used, as the On-Premises reference also says 1024).
 pub const BODY_TEXT: usize = 1024;
+/// Cloud API list messages: body text ≤4096 characters (the Cloud API's list
+/// message documentation; api-contract §1.1 **D**, where the spec says 1024).
+/// On-Premises keeps 1024 (On-Premises reference).
+pub const CLOUD_LIST_BODY_TEXT: usize = 4096;
+
+/// The longest interactive body of `kind` in `dialect`.
+fn body_limit(dialect: Dialect, list: bool) -> usize {
+    if list && dialect == Dialect::Cloud {
+        CLOUD_LIST_BODY_TEXT
+    } else {
+        BODY_TEXT
+    }
+}
 /// Interactive footer text: ≤60 characters (api-contract §1.1, V).
 pub const FOOTER_TEXT: usize = 60;
 /// Reply buttons: 1–3 (api-contract §1.1, V).
@@ -189,7 +202,7 @@ pub(crate) fn check(
             }
         }
         Content::ReplyButtons(b) => check_reply_buttons(b, v),
-        Content::ChoiceList(l) => check_list(l, v),
+        Content::ChoiceList(l) => check_list(dialect, l, v),
         Content::SenderAction(a) => {
             if !cloud {
                 return Err(Error::unsupported(
@@ -374,12 +387,18 @@ fn check_buttons(buttons: &[ReplyButton], field: &str, v: &mut Violations) {
     }
 }
 
-fn check_texts(header: Option<&str>, body: Option<&str>, footer: Option<&str>, v: &mut Violations) {
+fn check_texts(
+    header: Option<&str>,
+    body: Option<&str>,
+    footer: Option<&str>,
+    body_limit: usize,
+    v: &mut Violations,
+) {
     if let Some(h) = header {
         v.required_max_chars(|| "interactive.header.text".into(), h, HEADER_TEXT);
     }
     if let Some(b) = body {
-        v.required_max_chars(|| "interactive.body.text".into(), b, BODY_TEXT);
+        v.required_max_chars(|| "interactive.body.text".into(), b, body_limit);
     }
     if let Some(f) = footer {
         v.required_max_chars(|| "interactive.footer.text".into(), f, FOOTER_TEXT);
@@ -387,7 +406,13 @@ fn check_texts(header: Option<&str>, body: Option<&str>, footer: Option<&str>, v
 }
 
 fn check_reply_buttons(b: &ReplyButtons, v: &mut Violations) {
-    check_texts(b.header.as_deref(), Some(&b.body), b.footer.as_deref(), v);
+    check_texts(
+        b.header.as_deref(),
+        Some(&b.body),
+        b.footer.as_deref(),
+        BODY_TEXT,
+        v,
+    );
     check_buttons(&b.buttons, "interactive.action.buttons", v);
 }
 
@@ -449,8 +474,15 @@ fn check_sections(sections: &[switchboard::ChoiceSection], v: &mut Violations) {
     }
 }
 
-fn check_list(l: &ChoiceList, v: &mut Violations) {
-    check_texts(l.header.as_deref(), Some(&l.body), l.footer.as_deref(), v);
+fn check_list(dialect: Dialect, l: &ChoiceList, v: &mut Violations) {
+    let limit = body_limit(dialect, true);
+    check_texts(
+        l.header.as_deref(),
+        Some(&l.body),
+        l.footer.as_deref(),
+        limit,
+        v,
+    );
     v.required_max_chars(
         || "interactive.action.button".into(),
         &l.button,
@@ -509,7 +541,11 @@ fn check_interactive(dialect: Dialect, i: &Interactive, v: &mut Violations) {
     match (&i.body, &i.action) {
         (None, InteractiveAction::Product { .. }) => {}
         (None, _) => v.push("interactive.body.text", Problem::Required),
-        (Some(b), _) => v.required_max_chars(|| "interactive.body.text".into(), b, BODY_TEXT),
+        (Some(b), action) => {
+            let list = matches!(action, InteractiveAction::List { .. });
+            let limit = body_limit(dialect, list);
+            v.required_max_chars(|| "interactive.body.text".into(), b, limit)
+        }
     }
     if let Some(f) = &i.footer {
         v.required_max_chars(|| "interactive.footer.text".into(), f, FOOTER_TEXT);

@@ -377,3 +377,27 @@ async fn each_rule_refuses_with_the_documented_code() {
     ];
     check_refusals(cases).await;
 }
+
+#[tokio::test]
+async fn list_bodies_are_4096_on_cloud_and_1024_on_premises() {
+    let list = |body: String| {
+        json!({"to": "16505551234", "type": "interactive",
+            "interactive": {"type": "list", "body": {"text": body},
+                "action": {"button": "Menu", "sections": [{"rows": [{"id": "r", "title": "T"}]}]}}})
+    };
+    let cloud_list = |body: String| {
+        let mut b = list(body);
+        b["messaging_product"] = json!("whatsapp");
+        b
+    };
+    let emulator = switchboard_emulator::Emulator::start().await.unwrap();
+    let raw = switchboard_emulator::canned::RawClient::new(&emulator);
+    let (status, answer) = raw.post(&cloud(), &cloud_list("x".repeat(4096))).await;
+    assert_eq!(status, 200, "{answer}");
+    let (status, _) = raw.post(&cloud(), &cloud_list("x".repeat(4097))).await;
+    assert_eq!(status, 400);
+    let (status, _) = raw.post(&on_prem(), &list("x".repeat(1025))).await;
+    assert_eq!(status, 400);
+    let (status, answer) = raw.post(&on_prem(), &list("x".repeat(1024))).await;
+    assert_eq!(status, 200, "{answer}");
+}

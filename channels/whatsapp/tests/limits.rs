@@ -770,3 +770,29 @@ fn the_raw_patch_must_be_an_object() {
         .with_extension(WhatsAppOptions::default().with_raw_patch(serde_json::json!([1])));
     assert!(has(&cloud().validate(&m).unwrap_err(), "options.raw_patch"));
 }
+
+#[test]
+fn list_bodies_are_4096_on_cloud_and_1024_on_premises() {
+    let list = |body: String| {
+        Message::new(
+            to(),
+            switchboard::ChoiceList::new(
+                body,
+                "Slots",
+                [switchboard::ChoiceSection::new([switchboard::Choice::new(
+                    "am", "Morning",
+                )])],
+            ),
+        )
+    };
+    boundary(&cloud(), "interactive.body.text", 4096, list);
+    boundary(&on_prem(), "interactive.body.text", 1024, list);
+    // Reply buttons keep 1024 on both.
+    let buttons = |body: String| {
+        Message::new(
+            to(),
+            switchboard::ReplyButtons::new(body, [switchboard::ReplyButton::new("y", "Yes")]),
+        )
+    };
+    boundary(&cloud(), "interactive.body.text", 1024, buttons);
+}
