@@ -1,7 +1,7 @@
 //! # Switchboard
 //!
 //! One channel-neutral API for sending customer messages over any messaging
-//! platform a channel crate adds (WhatsApp, Messenger, …).
+//! platform a channel crate adds (WhatsApp, Messenger, Telegram, …).
 //!
 //! - [`Message`] = [`Recipient`] + [`Content`] + options: one message model
 //!   every channel understands.
@@ -14,6 +14,8 @@
 //!   retry-after, the platform's code / subcode / trace id, violations).
 //! - [`delivery`]: rate limits, retries, idempotency as tower layers;
 //!   [`webhook`]: neutral inbound events and the customer-service window.
+//! - [`compose`]: routes with failover (closed window → template, unsupported
+//!   → degraded), customers reached across channels, broadcast, tenants.
 //! - [`plugin`]: what a channel crate needs to implement a platform.
 //! - The emulator of every platform is the `switchboard-emulator` crate.
 //!

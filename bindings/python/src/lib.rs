@@ -1545,7 +1545,7 @@ impl PyRoutedReceipt {
     }
 }
 
-/// The local stand-in for WhatsApp and Messenger, on 127.0.0.1.
+/// The local stand-in for every platform (WhatsApp, Messenger, Telegram…), on 127.0.0.1.
 ///
 /// Use it as a context manager::
 ///

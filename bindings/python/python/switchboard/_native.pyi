@@ -193,7 +193,7 @@ class RoutedReceipt:
 
 @final
 class Emulator:
-    """The local stand-in for WhatsApp and Messenger, on 127.0.0.1."""
+    """The local stand-in for every platform (WhatsApp, Messenger, Telegram…), on 127.0.0.1."""
 
     def __new__(cls) -> Emulator: ...
     def start(self) -> None: ...
