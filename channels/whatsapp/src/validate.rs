@@ -638,8 +638,9 @@ fn check_interactive(dialect: Dialect, i: &Interactive, v: &mut Violations) {
                 }
             }
             match (&f.flow_action, &f.flow_action_payload) {
-                // "Required only if flow_action is navigate" (reference).
-                (Some(FlowActionKind::Navigate), None) => {
+                // "Required only if flow_action is navigate" (reference),
+                // and navigate is the default when flow_action is absent.
+                (Some(FlowActionKind::Navigate) | None, None) => {
                     v.push(p("flow_action_payload"), Problem::Required)
                 }
                 (Some(FlowActionKind::DataExchange), Some(_)) => not_allowed(

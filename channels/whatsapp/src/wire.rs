@@ -415,9 +415,13 @@ fn interactive_object(i: &Interactive) -> InteractiveObject<'_> {
             thumbnail_product_retailer_id,
         } => {
             action.name = Some("catalog_message");
-            action.parameters = Some(ActionParameters::Catalog {
-                thumbnail_product_retailer_id: thumbnail_product_retailer_id.as_deref(),
-            });
+            // No thumbnail, no `parameters` (not an empty object).
+            action.parameters =
+                thumbnail_product_retailer_id
+                    .as_deref()
+                    .map(|id| ActionParameters::Catalog {
+                        thumbnail_product_retailer_id: Some(id),
+                    });
         }
         InteractiveAction::Flow(f) => {
             action.name = Some("flow");

@@ -163,7 +163,9 @@ fn cloud_only() -> Vec<(&'static str, Message)> {
             Message::new(
                 to(),
                 Interactive::new(InteractiveAction::Flow(
-                    FlowAction::new(FlowRef::Name("signup".into()), "Sign up").flow_token("tok"),
+                    FlowAction::new(FlowRef::Name("signup".into()), "Sign up")
+                        .flow_token("tok")
+                        .flow_action_payload(switchboard_whatsapp::FlowPayload::new("WELCOME")),
                 ))
                 .body("Join"),
             ),

@@ -796,3 +796,39 @@ fn list_bodies_are_4096_on_cloud_and_1024_on_premises() {
     };
     boundary(&cloud(), "interactive.body.text", 1024, buttons);
 }
+
+#[test]
+fn a_flow_under_the_default_navigate_needs_its_first_screen() {
+    let flow = |payload: bool| {
+        let mut f = FlowAction::new(FlowRef::Name("signup".into()), "Sign up").flow_token("t");
+        if payload {
+            f = f.flow_action_payload(FlowPayload::new("WELCOME"));
+        }
+        Message::new(
+            to(),
+            Interactive::new(InteractiveAction::Flow(f)).body("Join"),
+        )
+    };
+    cloud().validate(&flow(true)).unwrap();
+    let err = cloud().validate(&flow(false)).unwrap_err();
+    assert!(
+        has(&err, "interactive.action.parameters.flow_action_payload"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_catalog_message_without_a_thumbnail_sends_no_parameters() {
+    let m = Message::new(
+        to(),
+        Interactive::new(InteractiveAction::CatalogMessage {
+            thumbnail_product_retailer_id: None,
+        })
+        .body("Our menu"),
+    );
+    let body: serde_json::Value = serde_json::from_slice(&cloud().body(&m).unwrap()).unwrap();
+    assert_eq!(
+        body["interactive"]["action"],
+        serde_json::json!({"name": "catalog_message"})
+    );
+}
