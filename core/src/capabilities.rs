@@ -82,15 +82,7 @@ pub fn check_capabilities_measured(
         Content::Text(text) => {
             let present = violations.required(|| "text.body".into(), &text.body);
             if let Some(limit) = caps.max_text_chars.filter(|_| present) {
-                // Fast path: a text of at most `limit` bytes has at most `limit` characters.
-                let actual = if text.body.len() <= limit {
-                    0
-                } else {
-                    text_length(&text.body)
-                };
-                if actual > limit {
-                    violations.push("text.body", Problem::TooLong { limit, actual });
-                }
+                violations.max_measured(|| "text.body".into(), &text.body, limit, text_length);
             }
             Ok(())
         }

@@ -520,11 +520,24 @@ impl Violations {
 
     /// Checks that `value` is at most `limit` characters.
     pub fn max_chars(&mut self, field: impl FnOnce() -> String, value: &str, limit: usize) {
+        self.max_measured(field, value, limit, |v| v.chars().count());
+    }
+
+    /// Checks that `value` is at most `limit` characters as `measure` counts
+    /// them (a platform that counts after parsing markup, say). `measure`
+    /// never counts more characters than the string has.
+    pub fn max_measured(
+        &mut self,
+        field: impl FnOnce() -> String,
+        value: &str,
+        limit: usize,
+        measure: impl FnOnce(&str) -> usize,
+    ) {
         // Fast path: a string of at most `limit` bytes has at most `limit` chars.
         if value.len() <= limit {
             return;
         }
-        let actual = value.chars().count();
+        let actual = measure(value);
         if actual > limit {
             self.push(field(), Problem::TooLong { limit, actual });
         }

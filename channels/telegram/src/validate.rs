@@ -43,14 +43,7 @@ fn max_visible(
     mode: Option<ParseMode>,
     v: &mut Violations,
 ) {
-    // A text of at most `limit` bytes has at most `limit` characters.
-    if text.len() <= limit {
-        return;
-    }
-    let actual = visible_chars(text, mode);
-    if actual > limit {
-        v.push(field(), Problem::TooLong { limit, actual });
-    }
+    v.max_measured(field, text, limit, |t| visible_chars(t, mode));
 }
 
 /// Every rule of `message` that Telegram documents.

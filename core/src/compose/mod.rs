@@ -302,7 +302,14 @@ pub struct Route {
     channels: Vec<Arc<dyn Channel>>,
     policy: FailoverPolicy,
     directory: Option<Arc<dyn Directory>>,
-    windows: Option<Arc<WindowTracker>>,
+    windows: Option<Windows>,
+}
+
+/// When customers last wrote, and each channel's window rule, looked up
+/// once when the route is built rather than per send.
+struct Windows {
+    tracker: Arc<WindowTracker>,
+    rules: Vec<Option<&'static dyn crate::webhook::WindowRule>>,
 }
 
 impl fmt::Debug for Route {
@@ -410,7 +417,16 @@ impl Route {
     /// is open according to `tracker` and each platform's window rule.
     #[must_use]
     pub fn windows(mut self, tracker: Arc<WindowTracker>) -> Self {
-        self.windows = Some(tracker);
+        let registry = crate::Registry::discover().ok();
+        let rules = self
+            .channels
+            .iter()
+            .map(|c| {
+                let plugin = registry.as_ref()?.get(&c.info().platform).ok()?;
+                plugin.window_rule()
+            })
+            .collect();
+        self.windows = Some(Windows { tracker, rules });
         self
     }
 
@@ -457,11 +473,12 @@ impl Route {
         let mut plan: Vec<(Arc<dyn Channel>, Option<Message>, bool)> = self
             .channels
             .iter()
-            .map(|c| {
+            .enumerate()
+            .map(|(i, c)| {
                 let message = found
                     .address_on(&c.info().platform)
                     .map(|to| Message::new(to.clone(), content.clone()));
-                let open = message.as_ref().is_some_and(|m| self.window_open(c, m));
+                let open = message.as_ref().is_some_and(|m| self.window_open(i, c, m));
                 (c.clone(), message, open)
             })
             .collect();
@@ -473,23 +490,17 @@ impl Route {
 
     /// Whether the platform's window lets `message` go now (no tracker or
     /// no rule: assumed open).
-    fn window_open(&self, channel: &Arc<dyn Channel>, message: &Message) -> bool {
-        let Some(tracker) = &self.windows else {
+    fn window_open(&self, index: usize, channel: &Arc<dyn Channel>, message: &Message) -> bool {
+        let Some(windows) = &self.windows else {
             return true;
         };
-        let platform = &channel.info().platform;
-        let rule = crate::Registry::discover()
-            .ok()
-            .and_then(|r| r.get(platform).ok().and_then(|p| p.window_rule()));
-        match rule {
-            Some(rule) => rule
-                .check(
-                    message,
-                    tracker.since_last_inbound(platform, &message.to.id),
-                )
-                .is_ok(),
-            None => true,
-        }
+        let Some(rule) = windows.rules.get(index).copied().flatten() else {
+            return true;
+        };
+        let since = windows
+            .tracker
+            .since_last_inbound(&channel.info().platform, &message.to.id);
+        rule.check(message, since).is_ok()
     }
 
     async fn run(
